@@ -1,0 +1,115 @@
+/** Choosing and initialising the TF.js backend; the framework never hard-codes one. */
+import { BackendError } from '../errors.js';
+import { tf } from './tf.js';
+
+/** Backends lightning-ts can run on. `"auto"` picks the fastest available for the environment. */
+export type BackendName = 'auto' | 'cpu' | 'wasm' | 'tensorflow' | 'webgl' | 'webgpu';
+
+/** Packages that provide each backend, for error messages. */
+const BACKEND_PACKAGES: Record<Exclude<BackendName, 'auto'>, string> = {
+  cpu: '@tensorflow/tfjs-backend-cpu',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  tensorflow: '@tensorflow/tfjs-node',
+  webgl: '@tensorflow/tfjs-backend-webgl',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+};
+
+const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+
+/** Hooks run once after a backend is initialised (gradient and kernel fixes register here). */
+const backendInitHooks: Array<(backend: string) => void> = [];
+
+/** Register a function run after `selectBackend` initialises any backend (used by `runtime/patches`). */
+export function onBackendSelected(hook: (backend: string) => void): void {
+  backendInitHooks.push(hook);
+}
+
+async function importBackendPackage(name: Exclude<BackendName, 'auto'>): Promise<void> {
+  const pkg = BACKEND_PACKAGES[name];
+  try {
+    switch (name) {
+      case 'cpu':
+        await import('@tensorflow/tfjs-backend-cpu');
+        return;
+      case 'wasm':
+        await import('@tensorflow/tfjs-backend-wasm');
+        return;
+      default:
+        // Optional backends are looked up at run time so a plain install never needs them.
+        await import(/* @vite-ignore */ pkg);
+    }
+  } catch (cause) {
+    throw new BackendError(
+      `The "${name}" backend needs the package ${pkg}, which could not be loaded.`,
+      name === 'tensorflow'
+        ? `Install it with \`npm install ${pkg}\` (its install downloads libtensorflow, so it needs internet access), or use accelerator "wasm" or "cpu".`
+        : `Install it with \`npm install ${pkg}\`, or choose another accelerator ("auto", "wasm", "cpu").`,
+      { cause },
+    );
+  }
+}
+
+async function tryInit(name: Exclude<BackendName, 'auto'>): Promise<boolean> {
+  await importBackendPackage(name);
+  const ok = await tf.setBackend(name);
+  if (ok) await tf.ready();
+  return ok && tf.getBackend() === name;
+}
+
+/** Order in which `"auto"` tries backends. */
+function autoOrder(): Array<Exclude<BackendName, 'auto'>> {
+  return isNode ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+}
+
+/** The result of `selectBackend`: which backend runs, and why. */
+export interface BackendChoice {
+  name: string;
+  reason: string;
+}
+
+let current: BackendChoice | undefined;
+
+/**
+ * Select and initialise a TF.js backend. `"auto"` prefers tfjs-node (if installed) > wasm > cpu in Node and
+ * webgpu > webgl > wasm > cpu in a browser. Throws a `BackendError` naming the package when an explicit choice is missing.
+ */
+export async function selectBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
+  if (current !== undefined && (name === current.name || (name === 'auto' && tf.getBackend() === current.name))) {
+    return current;
+  }
+  if (name !== 'auto') {
+    if (!(await tryInit(name))) {
+      throw new BackendError(
+        `The "${name}" backend was loaded but failed to initialise.`,
+        'Use accelerator "cpu", which always works, and report the TF.js warning printed above.',
+      );
+    }
+    current = { name, reason: 'requested explicitly' };
+  } else {
+    const skipped: string[] = [];
+    for (const candidate of autoOrder()) {
+      try {
+        if (await tryInit(candidate)) {
+          current = {
+            name: candidate,
+            reason: skipped.length === 0 ? 'first choice' : `skipped ${skipped.join('; ')}`,
+          };
+          break;
+        }
+        skipped.push(`${candidate} (failed to initialise)`);
+      } catch {
+        skipped.push(`${candidate} (${BACKEND_PACKAGES[candidate]} not installed)`);
+      }
+    }
+    if (current === undefined) {
+      throw new BackendError('No TF.js backend could be initialised.', `Install ${BACKEND_PACKAGES.cpu}.`);
+    }
+  }
+  for (const hook of backendInitHooks) hook(current.name);
+  return current;
+}
+
+/** The backend in use now (after `selectBackend`), or undefined. */
+export function currentBackend(): BackendChoice | undefined {
+  return current !== undefined && tf.getBackend() === current.name ? current : undefined;
+}
