@@ -1,0 +1,19 @@
+/** The checkpoint format (safetensors + versioned JSON), its migrations and atomic checkpoint IO. */
+export { saveCheckpoint, loadCheckpoint, saveStateDictFile, loadStateDictFile } from './checkpoint.js';
+export type { LoadCheckpointOptions } from './checkpoint.js';
+export type { CheckpointIO, CheckpointLoadOptions } from './checkpoint-io.js';
+export { NodeCheckpointIO, removeStaleTempFiles } from './node-checkpoint-io.js';
+export { AUX_TENSOR_PREFIX, disposeCheckpoint } from './document.js';
+export type { CheckpointDocument, CheckpointRecord, CheckpointValue } from './document.js';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  CHECKPOINT_MIGRATIONS,
+  UnsupportedCheckpointVersionError,
+  migrateCheckpoint,
+} from './migrations.js';
+export type { CheckpointJson, CheckpointMigration, MigrateOptions } from './migrations.js';
+export { METADATA_KEY, deserializeCheckpoint, readStateDict, serializeCheckpoint, serializeStateDict } from './serialize.js';
+export type { DeserializeOptions } from './serialize.js';
+export { SAFETENSORS_DTYPE_BYTES, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+export type { RawTensor, SafetensorsContents, SafetensorsDtype, SafetensorsLimits } from './safetensors.js';
+export { rawToTensor, tensorToRaw, typedArrayToRaw } from './tensor-bytes.js';
