@@ -1,0 +1,23 @@
+/** Public surface of the loggers. */
+export { BaseLogger, LOGGER_JOIN_CHAR } from './logger.js';
+export type { CheckpointInfo, Logger, LoggerStatus } from './logger.js';
+export { MemoryLogFileSystem, joinPath, readTextFile } from './file-system.js';
+export type { LogFileSystem } from './file-system.js';
+export { nodeDeflate, nodeLogFileSystem } from './node-fs.js';
+export { nextVersion } from './versioning.js';
+export { flattenHparams, loadHparamsFromYaml, saveHparamsToYaml } from './hparams-file.js';
+export { CSVLogger } from './csv-logger.js';
+export type { CSVLoggerOptions } from './csv-logger.js';
+export { readCsvMetrics } from './csv.js';
+export type { CsvMetrics } from './csv.js';
+export { JsonlLogger, decodeJsonlNumber, readJsonl } from './jsonl-logger.js';
+export type { JsonlLoggerOptions, JsonlNumber, JsonlRecord } from './jsonl-logger.js';
+export { DummyLogger } from './dummy-logger.js';
+export { InMemoryLogger } from './in-memory-logger.js';
+export type { InMemoryLoggerOptions, MetricsRow } from './in-memory-logger.js';
+export { TensorBoardLogger } from './tensorboard/tensorboard-logger.js';
+export type { TensorBoardLoggerOptions } from './tensorboard/tensorboard-logger.js';
+export { encodePng, storedDeflate } from './tensorboard/png.js';
+export type { DeflateFunction, RawImage } from './tensorboard/png.js';
+export { DEFAULT_BUCKET_LIMITS, computeHistogram } from './tensorboard/histogram.js';
+export { crc32c } from './tensorboard/crc32c.js';
