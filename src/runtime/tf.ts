@@ -1,10 +1,11 @@
 /**
  * The one entry point to TensorFlow.js inside lightning-ts. Importing `@tensorflow/tfjs-layers` for its side
- * effect registers TF.js's gradient functions (tfjs-core alone registers none); our own gradient fixes are
- * registered by `selectBackend` for the backend that needs them.
+ * effect registers TF.js's gradient functions (tfjs-core alone registers none); importing `./patches.js`
+ * registers our own gradient and kernel fixes on top of them (see that file).
  */
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+import './patches.js';
 
 export { tf };
 export type { Tensor, Variable, Rank, Scalar, DataType, TensorLike } from '@tensorflow/tfjs-core';
