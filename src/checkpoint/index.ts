@@ -14,6 +14,6 @@ export {
 export type { CheckpointJson, CheckpointMigration, MigrateOptions } from './migrations.js';
 export { METADATA_KEY, deserializeCheckpoint, readStateDict, serializeCheckpoint, serializeStateDict } from './serialize.js';
 export type { DeserializeOptions } from './serialize.js';
-export { SAFETENSORS_DTYPE_BYTES, decodeSafetensors, encodeSafetensors } from './safetensors.js';
+export { SAFETENSORS_DTYPE_BYTES, decodeSafetensors, encodeSafetensors, typedArrayToRaw } from './safetensors.js';
 export type { RawTensor, SafetensorsContents, SafetensorsDtype, SafetensorsLimits } from './safetensors.js';
-export { rawToTensor, tensorToRaw, typedArrayToRaw } from './tensor-bytes.js';
+export { rawToTensor, tensorToRaw } from './tensor-bytes.js';

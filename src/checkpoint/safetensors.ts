@@ -57,6 +57,25 @@ function isDtype(value: unknown): value is SafetensorsDtype {
   return typeof value === 'string' && Object.hasOwn(SAFETENSORS_DTYPE_BYTES, value);
 }
 
+const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Swap each `size`-byte element of `bytes` in place between host and little-endian order (a no-op on little-endian hosts). */
+export function toHostOrder<T extends Uint8Array>(bytes: T, size: number): T {
+  if (isLittleEndianHost || size === 1) return bytes;
+  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
+  return bytes;
+}
+
+/** The raw form of float32 or int32 values (for tools and tests that build files without TF.js). */
+export function typedArrayToRaw(values: Float32Array | Int32Array, shape: number[]): RawTensor {
+  const expected = numElements(shape);
+  if (expected !== values.length) {
+    throw new CorruptFileError(`Shape [${shape.join(', ')}] needs ${expected} values, got ${values.length}.`, 'Pass values matching the shape.');
+  }
+  const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  return { dtype: values instanceof Float32Array ? 'F32' : 'I32', shape, bytes: toHostOrder(bytes, 4) };
+}
+
 /** Number of elements of `shape` (1 for a scalar). */
 export function numElements(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);

@@ -3,19 +3,12 @@
  * wider or narrower types from PyTorch load as the nearest of those (int64 with a range check, float64/16 and
  * bfloat16 as float32).
  */
-import { CorruptFileError, StateDictError } from '../errors.js';
+import { StateDictError } from '../errors.js';
 import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
+import { toHostOrder } from './safetensors.js';
 import type { RawTensor, SafetensorsDtype } from './safetensors.js';
 
-const isLittleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Reverse the byte order of each `size`-byte element in place (only on big-endian hosts). */
-function toHostOrder<T extends Uint8Array>(bytes: T, size: number): T {
-  if (isLittleEndianHost || size === 1) return bytes;
-  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
-  return bytes;
-}
 
 /** A copy of `bytes` whose buffer starts at offset 0 (so any typed-array view of it is aligned). */
 function aligned(bytes: Uint8Array, size: number): ArrayBuffer {
@@ -128,14 +121,4 @@ export async function tensorToRaw(name: string, tensor: Tensor): Promise<RawTens
   const values = await tensor.data<'float32' | 'int32' | 'bool'>();
   const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   return { dtype, shape: [...tensor.shape], bytes: toHostOrder(bytes, values.BYTES_PER_ELEMENT) };
-}
-
-/** The raw form of a typed array, e.g. for fixtures and tools that build files without TF.js. */
-export function typedArrayToRaw(values: Float32Array | Int32Array, shape: number[]): RawTensor {
-  const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-  const expected = shape.reduce((n, d) => n * d, 1);
-  if (expected !== values.length) {
-    throw new CorruptFileError(`Shape [${shape.join(', ')}] needs ${expected} values, got ${values.length}.`, 'Pass values matching the shape.');
-  }
-  return { dtype: values instanceof Float32Array ? 'F32' : 'I32', shape, bytes: toHostOrder(bytes, 4) };
 }

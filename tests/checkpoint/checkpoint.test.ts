@@ -11,9 +11,8 @@ import { disposeCheckpoint } from '../../src/checkpoint/document.js';
 import type { CheckpointDocument } from '../../src/checkpoint/document.js';
 import { UnsupportedCheckpointVersionError, migrateCheckpoint } from '../../src/checkpoint/migrations.js';
 import type { CheckpointMigration } from '../../src/checkpoint/migrations.js';
-import { decodeSafetensors, encodeSafetensors } from '../../src/checkpoint/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, typedArrayToRaw } from '../../src/checkpoint/safetensors.js';
 import { deserializeCheckpoint, readStateDict, serializeCheckpoint } from '../../src/checkpoint/serialize.js';
-import { typedArrayToRaw } from '../../src/checkpoint/tensor-bytes.js';
 import { CorruptFileError, MisconfigurationError } from '../../src/errors.js';
 
 function bits(t: Tensor): number[] {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeSafetensors, encodeSafetensors } from '../../src/checkpoint/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, typedArrayToRaw } from '../../src/checkpoint/safetensors.js';
 import type { RawTensor } from '../../src/checkpoint/safetensors.js';
-import { typedArrayToRaw } from '../../src/checkpoint/tensor-bytes.js';
 import { CorruptFileError } from '../../src/errors.js';
 
 /** Build a file from a header object and data bytes exactly as given (for hostile inputs). */
