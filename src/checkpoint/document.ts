@@ -60,6 +60,13 @@ const TENSOR_KEY = '__tensor__';
 const NUMBER_KEY = '__number__';
 const OBJECT_KEY = '__object__';
 const MARKERS = [TENSOR_KEY, NUMBER_KEY, OBJECT_KEY];
+/** Deepest nesting a document may have (a hostile file could otherwise exhaust the stack). */
+export const MAX_DOCUMENT_DEPTH = 500;
+
+/** Set `key` as plain data (a `"__proto__"` key must not change the prototype). */
+function setOwn(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** JSON as it appears in the file's metadata. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -101,7 +108,14 @@ export function encodeDocument(document: CheckpointDocument): EncodedDocument {
     tensors.set(name, t);
     stateDictJson[name] = { [TENSOR_KEY]: name };
   }
+  const ancestors = new Set<object>();
   const walk = (value: unknown, path: string[]): Json | undefined => {
+    if (path.length > MAX_DOCUMENT_DEPTH || (typeof value === 'object' && value !== null && ancestors.has(value))) {
+      throw new MisconfigurationError(
+        `The checkpoint value at "${path.slice(0, 20).join('.')}" is nested deeper than ${MAX_DOCUMENT_DEPTH} levels or contains itself.`,
+        'Store acyclic, reasonably shallow data in checkpoints.',
+      );
+    }
     if (value === undefined) return undefined;
     if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
     if (typeof value === 'number') return Number.isFinite(value) ? value : { [NUMBER_KEY]: String(value) };
@@ -111,14 +125,19 @@ export function encodeDocument(document: CheckpointDocument): EncodedDocument {
       tensors.set(name, value);
       return { [TENSOR_KEY]: name };
     }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, String(i)]) ?? null);
-    if (isPlainObject(value)) {
-      const out: { [key: string]: Json } = {};
-      for (const [k, v] of Object.entries(value)) {
-        const encoded = walk(v, [...path, k]);
-        if (encoded !== undefined) out[k] = encoded;
+    if (Array.isArray(value) || isPlainObject(value)) {
+      ancestors.add(value);
+      try {
+        if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, String(i)]) ?? null);
+        const out: { [key: string]: Json } = {};
+        for (const [k, v] of Object.entries(value)) {
+          const encoded = walk(v, [...path, k]);
+          if (encoded !== undefined) setOwn(out, k, encoded);
+        }
+        return Object.keys(out).some((k) => MARKERS.includes(k)) ? { [OBJECT_KEY]: out } : out;
+      } finally {
+        ancestors.delete(value);
       }
-      return Object.keys(out).some((k) => MARKERS.includes(k)) ? { [OBJECT_KEY]: out } : out;
     }
     throw new MisconfigurationError(
       `The checkpoint value at "${path.join('.')}" is ${describeValue(value)}, which a checkpoint cannot store.`,
@@ -138,9 +157,12 @@ export function encodeDocument(document: CheckpointDocument): EncodedDocument {
  * Rebuild values from the file's JSON: tensor references become tensors from `resolveTensor`, number markers
  * become numbers. Throws `CorruptFileError` for a malformed marker.
  */
-export function decodeValue(value: Json, path: string, resolveTensor: (name: string, path: string) => Tensor): CheckpointValue {
+export function decodeValue(value: Json, path: string, resolveTensor: (name: string, path: string) => Tensor, depth = 0): CheckpointValue {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v, i) => decodeValue(v, `${path}.${i}`, resolveTensor));
+  if (depth >= MAX_DOCUMENT_DEPTH) {
+    throw new CorruptFileError(`Invalid checkpoint: the document is nested deeper than ${MAX_DOCUMENT_DEPTH} levels.`, 'The file is corrupt or hostile.');
+  }
+  if (Array.isArray(value)) return value.map((v, i) => decodeValue(v, `${path}.${i}`, resolveTensor, depth + 1));
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === TENSOR_KEY) {
     const name = value[TENSOR_KEY];
@@ -161,8 +183,7 @@ export function decodeValue(value: Json, path: string, resolveTensor: (name: str
   }
   const out: CheckpointRecord = {};
   for (const [k, v] of Object.entries(source)) {
-    // defineProperty keeps a "__proto__" key as plain data instead of changing the prototype.
-    Object.defineProperty(out, k, { value: decodeValue(v, `${path}.${k}`, resolveTensor), enumerable: true, writable: true, configurable: true });
+    setOwn(out, k, decodeValue(v, `${path}.${k}`, resolveTensor, depth + 1));
   }
   return out;
 }

@@ -102,7 +102,7 @@ export function deserializeCheckpoint(bytes: Uint8Array, options: DeserializeOpt
     const document: Record<string, CheckpointValue> = {};
     for (const [key, value] of Object.entries(migrated)) {
       if (key === 'formatVersion') continue;
-      Object.defineProperty(document, key, { value: decodeValue(value, key, resolve), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(document, key, { value: decodeValue(value, key, resolve, 1), enumerable: true, writable: true, configurable: true });
     }
     return document as unknown as CheckpointDocument;
   } catch (error) {

@@ -116,6 +116,19 @@ describe('checkpoint document', () => {
     await assert.rejects(serializeCheckpoint({ ...base, stateDict: { '@x': t } }), /reserved/);
     t.dispose();
     await assert.rejects(serializeCheckpoint({ ...base, stateDict: { w: t } }), /disposed/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await assert.rejects(serializeCheckpoint({ ...base, extra: cyclic as never }), /"extra.self" is nested deeper than 500 levels or contains itself/);
+  });
+
+  it('keeps a "__proto__" key as data and rejects hostile nesting without exhausting the stack', async () => {
+    const base: CheckpointDocument = { epoch: 0, globalStep: 0, lightningTsVersion: '0.1.0', stateDict: {} };
+    const loaded = deserializeCheckpoint(await serializeCheckpoint({ ...base, extra: JSON.parse('{"__proto__": {"polluted": 1}}') as never }));
+    assert.deepEqual(Object.keys(loaded.extra as object), ['__proto__']);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal((loaded.extra as Record<string, unknown>).polluted, undefined);
+    const deep = `{"formatVersion":1,"epoch":0,"globalStep":0,"lightningTsVersion":"0","stateDict":{},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    assert.throws(() => deserializeCheckpoint(encodeSafetensors({}, { format: 'pt', lightning_ts: deep })), (e: unknown) => e instanceof CorruptFileError && /nested deeper than 500/.test(e.message));
   });
 
   it('migrates a version-0 (Lightning snake_case) document and applies migration chains in order', () => {

@@ -118,9 +118,14 @@ describe('atomic checkpoint writes under SIGKILL', () => {
   });
 
   it('leaves only loadable checkpoints after 52 random kills, the last complete one intact', async (t) => {
-    const lanes = await Promise.all(
+    // allSettled: a failing lane must not let `after` delete the directory under the others.
+    const settled = await Promise.allSettled(
       [0, 1, 2, 3].map((i) => mkdtemp(join(root, `lane${i}-`)).then((dir) => lane(dir, 13, new Generator(1000 + i), 'atomic'))),
     );
+    const lanes = settled.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     const kills = lanes.reduce((n, r) => n + r.kills, 0);
     t.diagnostic(`atomic: ${JSON.stringify(lanes)}`);
     assert.equal(kills, 52);
