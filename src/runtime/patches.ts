@@ -3,7 +3,8 @@
  * `tf.registerGradient` / `tf.registerKernel` APIs when `runtime/tf.ts` is imported (it imports this file):
  * a transpose-free `BatchMatMul` gradient (≈3× faster training steps on wasm), `Conv2D`/conv2dTranspose
  * gradients that need no `Conv2DBackpropFilter` kernel (missing on wasm) and support dilation, a `MaxPool`
- * gradient for wasm (whose `MaxPoolGrad` kernel drops windows of negative values), and an
+ * gradient for wasm (whose `MaxPoolGrad` kernel drops windows of negative values), `Unpack`/`SplitV`
+ * gradients that accept a single output, and an
  * `UnsortedSegmentSum` kernel for wasm (embedding gradients). This file imports tfjs-core directly because
  * `runtime/tf.ts` imports it (going through tf.ts would be an import cycle).
  */
@@ -13,6 +14,7 @@ import type { GradConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulGrad } from './patches/matmul-grad.js';
 import { makeConv2dGrad, makeConv2dTransposeGrad } from './patches/conv-grad.js';
 import { makeMaxPoolGrad } from './patches/maxpool-grad.js';
+import { splitVGrad, unpackGrad } from './patches/multi-output-grad.js';
 import { unsortedSegmentSumKernel } from './patches/segment-sum.js';
 
 /** Backends that get our `UnsortedSegmentSum` kernel (they have none of their own). */
@@ -37,6 +39,8 @@ export const patchedGradients: readonly GradConfig[] = [
   makeConv2dGrad(stockGradients.Conv2D),
   makeConv2dTransposeGrad(stockGradients.Conv2DBackpropInput),
   makeMaxPoolGrad(stockGradients.MaxPool),
+  unpackGrad,
+  splitVGrad,
 ];
 
 let applied = false;

@@ -7,7 +7,7 @@ import { patchedGradients, stockGradients } from '../../src/runtime/patches.js';
 import { makeConv2dGrad, makeConv2dTransposeGrad } from '../../src/runtime/patches/conv-grad.js';
 import { makeMaxPoolGrad } from '../../src/runtime/patches/maxpool-grad.js';
 import { segmentSumByScatter } from '../../src/runtime/patches/segment-sum.js';
-import { assertSameResults, forwardBackward, randTensor } from './grad-check.js';
+import { assertClose, assertSameResults, forwardBackward, lcg, randTensor } from './grad-check.js';
 
 type GradConfig = NonNullable<typeof stockGradients.BatchMatMul>;
 
@@ -138,6 +138,14 @@ describe('runtime patches (cpu reference)', () => {
       assertSameResults(actual, expected, 1e-6, c.name);
     });
   }
+
+  it('unstack and split gradients work when the op has a single output', () => {
+    const unstacked = forwardBackward(() => [randTensor([1, 3], 13)], (x) => tf.mul(tf.unstack(x)[0]!, 2));
+    const split = forwardBackward(() => [randTensor([2, 3], 13)], (x) => tf.mul(tf.split(x, 1, 1)[0]!, 3));
+    const r = lcg(6, 99);
+    assertClose(unstacked.grads[0]!, r.slice(0, 3).map((v) => 2 * v), 1e-6, 'unstack grad');
+    assertClose(split.grads[0]!, r.map((v) => 3 * v), 1e-6, 'split grad');
+  });
 
   it('scatter-based segment sum equals unsortedSegmentSum and drops out-of-range ids', () => {
     const x = randTensor([6, 2, 3], 11);
