@@ -4,8 +4,9 @@
  * a transpose-free `BatchMatMul` gradient (≈3× faster training steps on wasm), `Conv2D`/conv2dTranspose
  * gradients that need no `Conv2DBackpropFilter` kernel (missing on wasm) and support dilation, a `MaxPool`
  * gradient for wasm (whose `MaxPoolGrad` kernel drops windows of negative values), `Unpack`/`SplitV`
- * gradients that accept a single output, and an
- * `UnsortedSegmentSum` kernel for wasm (embedding gradients). This file imports tfjs-core directly because
+ * gradients that accept a single output, an
+ * `UnsortedSegmentSum` kernel for wasm (embedding gradients), and a wasm `BatchMatMul` that transposes
+ * explicitly instead of using the kernel's slow transpose flags. This file imports tfjs-core directly because
  * `runtime/tf.ts` imports it (going through tf.ts would be an import cycle).
  */
 import '@tensorflow/tfjs-layers';
@@ -16,6 +17,7 @@ import { makeConv2dGrad, makeConv2dTransposeGrad } from './patches/conv-grad.js'
 import { makeMaxPoolGrad } from './patches/maxpool-grad.js';
 import { splitVGrad, unpackGrad } from './patches/multi-output-grad.js';
 import { unsortedSegmentSumKernel } from './patches/segment-sum.js';
+import { wasmMatMulInstaller, wrapWasmMatMul } from './patches/wasm-matmul-kernel.js';
 
 /** Backends that get our `UnsortedSegmentSum` kernel (they have none of their own). */
 const SEGMENT_SUM_BACKENDS = ['wasm'];
@@ -53,6 +55,9 @@ export function applyRuntimePatches(): void {
   for (const backend of SEGMENT_SUM_BACKENDS) {
     if (tf.getKernel('UnsortedSegmentSum', backend) === undefined) tf.registerKernel(unsortedSegmentSumKernel(backend));
   }
+  // Wrap wasm's BatchMatMul now if its package is already loaded, else when the wasm backend initialises.
+  wrapWasmMatMul();
+  if (tf.getKernel(wasmMatMulInstaller.kernelName, 'wasm') === undefined) tf.registerKernel(wasmMatMulInstaller);
 }
 
 applyRuntimePatches();

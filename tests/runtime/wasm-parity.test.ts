@@ -90,6 +90,18 @@ describe('every training op runs forward + backward on wasm like on cpu', () => 
     await selectBackend('cpu');
   });
 
+  it('wasm BatchMatMul runs transpose flags through explicit transposes without leaking buffers', () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const a = randTensor([2, 4, 5], 1);
+    const b = randTensor([2, 3, 4], 2);
+    const before = backend.numDataIds();
+    const y = tf.matMul(a, b, true, true);
+    assert.equal(backend.numDataIds(), before + 1, 'only the output buffer is new');
+    const expected = tf.tidy(() => tf.matMul(tf.transpose(a, [0, 2, 1]), tf.transpose(b, [0, 2, 1])));
+    assert.deepEqual(Array.from(y.dataSync()), Array.from(expected.dataSync()));
+    tf.dispose([a, b, y, expected]);
+  });
+
   for (const c of cases) {
     it(c.name, () => {
       assert.equal(tf.getBackend(), 'wasm');
