@@ -1,6 +1,7 @@
 /** Weight initialisers with `torch.nn.init`'s formulas (same distributions and bounds, TF.js random streams). */
 import { tf } from '../runtime/tf.js';
 import type { Tensor } from '../runtime/tf.js';
+import { Buffer, Parameter } from './parameter.js';
 
 /** `fan_in` and `fan_out` of a weight shape as PyTorch computes them (`[out, in, ...kernel]`). */
 export function calculateFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
@@ -49,4 +50,23 @@ export function zeros(shape: number[]): Tensor {
 /** Ones. */
 export function ones(shape: number[]): Tensor {
   return tf.ones(shape, 'float32');
+}
+
+/**
+ * A `Parameter` holding `initial()`, with the temporary tensor freed (the variable keeps its own reference).
+ * Layers create their parameters through this so that building a module leaves no stray tensors.
+ */
+export function initParameter(initial: () => Tensor): Parameter {
+  const value = tf.tidy(initial);
+  const p = new Parameter(value);
+  value.dispose();
+  return p;
+}
+
+/** A persistent (or not) `Buffer` holding `initial()`, with the temporary tensor freed. */
+export function initBuffer(initial: () => Tensor, options: { persistent?: boolean } = {}): Buffer {
+  const value = tf.tidy(initial);
+  const b = new Buffer(value, options);
+  value.dispose();
+  return b;
 }
