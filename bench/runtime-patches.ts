@@ -1,6 +1,7 @@
 /**
- * Median ms per MLP training step (784-128-256-10, batch 64, forward + backward + plain SGD) on wasm with
- * TF.js's stock BatchMatMul gradient and with lightning-ts's transpose-free one, measured side by side.
+ * Median ms per MLP training step (784-128-256-10, batch 64, forward + backward + plain SGD) on wasm, side by
+ * side: fully stock TF.js; with only our transpose-free BatchMatMul gradient; with only our wasm BatchMatMul
+ * kernel wrap (flags → explicit transpose); and with both (what lightning-ts runs).
  * Run: npx tsx bench/runtime-patches.ts [steps=60]
  */
 import { tf } from '../src/runtime/tf.js';
@@ -9,6 +10,7 @@ import { selectBackend } from '../src/runtime/backend.js';
 import { valueAndGrads } from '../src/runtime/autograd.js';
 import { Linear } from '../src/nn/linear.js';
 import { batchMatMulGrad } from '../src/runtime/patches/matmul-grad.js';
+import { unwrapWasmMatMul, wrapWasmMatMul } from '../src/runtime/patches/wasm-matmul-kernel.js';
 import { stockGradients } from '../src/runtime/patches.js';
 
 const steps = Number(process.argv[2] ?? 60);
@@ -61,13 +63,26 @@ function run(label: string): number {
 await selectBackend('wasm');
 const stock = stockGradients.BatchMatMul;
 if (stock === undefined) throw new Error('stock BatchMatMul gradient not found');
-const results: Record<string, number[]> = { stock: [], patched: [] };
+const variants: Array<{ label: string; patchedGrad: boolean; wrappedKernel: boolean }> = [
+  { label: 'stock (no patches)', patchedGrad: false, wrappedKernel: false },
+  { label: 'gradient patch only', patchedGrad: true, wrappedKernel: false },
+  { label: 'kernel wrap only', patchedGrad: false, wrappedKernel: true },
+  { label: 'both (lightning-ts)', patchedGrad: true, wrappedKernel: true },
+];
+const results = new Map<string, number[]>(variants.map((v) => [v.label, []]));
 for (let round = 0; round < 2; round++) {
-  tf.registerGradient(stock);
-  results.stock?.push(run('stock BatchMatMul grad'));
-  tf.registerGradient(batchMatMulGrad);
-  results.patched?.push(run('patched BatchMatMul grad'));
+  for (const v of variants) {
+    tf.registerGradient(v.patchedGrad ? batchMatMulGrad : stock);
+    if (v.wrappedKernel) wrapWasmMatMul();
+    else unwrapWasmMatMul();
+    results.get(v.label)?.push(run(v.label));
+  }
 }
-const s = median(results.stock ?? []);
-const p = median(results.patched ?? []);
-console.log(`wasm MLP 784-128-256-10 b64 SGD: stock ${s.toFixed(2)} ms, patched ${p.toFixed(2)} ms, speed-up ${(s / p).toFixed(2)}×`);
+tf.registerGradient(batchMatMulGrad);
+wrapWasmMatMul();
+const base = median(results.get('stock (no patches)') ?? []);
+console.log('\nwasm MLP 784-128-256-10, batch 64, SGD — median of per-round medians:');
+for (const v of variants) {
+  const m = median(results.get(v.label) ?? []);
+  console.log(`  ${v.label.padEnd(22)} ${m.toFixed(2)} ms/step  (${(base / m).toFixed(2)}× vs stock)`);
+}

@@ -10,6 +10,7 @@ import type { DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/t
 
 const BACKEND = 'wasm';
 const wrapped = new WeakSet<KernelFunc>();
+let originalConfig: KernelConfig | undefined;
 
 interface DisposingBackend {
   disposeData(dataId: DataId): boolean;
@@ -48,8 +49,17 @@ export function wrapWasmMatMul(): void {
   const transpose = tf.getKernel('Transpose', BACKEND);
   if (original === undefined || transpose === undefined || wrapped.has(original.kernelFunc)) return;
   const config: KernelConfig = { ...original, kernelFunc: transposeFreeMatMul(original.kernelFunc, transpose.kernelFunc) };
+  originalConfig = original;
   tf.unregisterKernel('BatchMatMul', BACKEND);
   tf.registerKernel(config);
+}
+
+/** Put wasm's own `BatchMatMul` back (for benchmarks comparing both); `wrapWasmMatMul()` re-installs the wrap. */
+export function unwrapWasmMatMul(): void {
+  const current = tf.getKernel('BatchMatMul', BACKEND);
+  if (originalConfig === undefined || current === undefined || !wrapped.has(current.kernelFunc)) return;
+  tf.unregisterKernel('BatchMatMul', BACKEND);
+  tf.registerKernel(originalConfig);
 }
 
 /** A placeholder kernel whose setup hook installs the wrap when the wasm backend initialises. */
