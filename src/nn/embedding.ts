@@ -63,7 +63,7 @@ export class Embedding extends Module<[Tensor], Tensor> {
       const w = normal([numEmbeddings, embeddingDim]);
       if (pad === undefined) return w;
       const keep = floatOneHot(tf.tensor1d([pad], 'int32'), numEmbeddings, 0, 1);
-      return tf.mul(w, tf.reshape(keep, [numEmbeddings, 1]));
+      return tf.add(tf.mul(w, tf.reshape(keep, [numEmbeddings, 1])), 0); // + 0 turns −0 into 0, as PyTorch's fill
     });
   }
 
