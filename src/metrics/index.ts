@@ -1,0 +1,26 @@
+/** Public surface of the metrics package. */
+export { Metric, singleProcessCollective } from './metric.js';
+export type { Reduction, MetricCollective, MetricStateDict } from './metric.js';
+export type { MetricInput } from './input.js';
+export { MeanMetric, SumMetric, MaxMetric, MinMetric, CatMetric, RunningMean } from './aggregation.js';
+export type { AggregationOptions, NanStrategy, RunningMeanOptions } from './aggregation.js';
+export type { ClassificationTask, TaskOptions } from './classification/format.js';
+export type { Average, AveragedValue, StatScoresOptions } from './classification/stat-scores.js';
+export { Accuracy, Precision, Recall, Specificity, FBetaScore, F1Score } from './classification/stat-metrics.js';
+export type { FBetaOptions } from './classification/stat-metrics.js';
+export { ConfusionMatrix, MatthewsCorrCoef, CohenKappa } from './classification/confusion.js';
+export type { ConfusionMatrixOptions, ConfusionNormalize, CohenKappaOptions } from './classification/confusion.js';
+export { AUROC, AveragePrecision, ROC, PrecisionRecallCurve } from './classification/ranking.js';
+export type { RankingOptions, CurveOptions, PerClass } from './classification/ranking.js';
+export type { RocCurve, PrCurve } from './classification/curves.js';
+export { CalibrationError } from './classification/calibration.js';
+export type { CalibrationErrorOptions } from './classification/calibration.js';
+export { MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError } from './regression/error.js';
+export type { MeanSquaredErrorOptions } from './regression/error.js';
+export type { OutputOptions, OutputValue } from './regression/common.js';
+export { R2Score, ExplainedVariance } from './regression/variance.js';
+export type { Multioutput, MultioutputValue, R2ScoreOptions, VarianceOptions } from './regression/variance.js';
+export { PearsonCorrCoef, SpearmanCorrCoef, CosineSimilarity } from './regression/correlation.js';
+export type { CosineSimilarityOptions } from './regression/correlation.js';
+export { MetricCollection } from './collection.js';
+export type { MetricCollectionOptions } from './collection.js';
