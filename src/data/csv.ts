@@ -60,9 +60,10 @@ function inferType(values: string[]): CsvColumnType {
 
 /**
  * Rows of a CSV file (header line first) as samples: `features` is a float32 `{ data, shape: [F] }` array of the
- * feature columns (categories as their index), `target` a number (int32 or float32 per its type).
+ * feature columns (categories as their index); `target` is a 0-d `{ data, shape: [] }` array of the target column's
+ * type (Int32Array or Float32Array), so a batch of targets keeps that dtype even when float values look integral.
  */
-export class CsvDataset implements MapDataset<ShapedArray | [ShapedArray, number]> {
+export class CsvDataset implements MapDataset<ShapedArray | [ShapedArray, ShapedArray]> {
   readonly columns: string[];
   readonly featureNames: string[];
   readonly targetName: string | undefined;
@@ -140,10 +141,10 @@ export class CsvDataset implements MapDataset<ShapedArray | [ShapedArray, number
     });
   }
 
-  get(index: number): ShapedArray | [ShapedArray, number] {
+  get(index: number): ShapedArray | [ShapedArray, ShapedArray] {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) throw new RangeError(`CsvDataset: index ${index} is out of range for ${this.length} rows.`);
     const f = this.featureNames.length;
     const features = { data: this.featureData.slice(index * f, (index + 1) * f), shape: [f] };
-    return this.targetData === undefined ? features : [features, this.targetData[index] as number];
+    return this.targetData === undefined ? features : [features, { data: this.targetData.slice(index, index + 1), shape: [] }];
   }
 }
