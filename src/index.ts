@@ -7,12 +7,123 @@ export {
   CorruptFileError,
   AnomalyError,
 } from './errors.js';
-export { tf } from './runtime/tf.js';
+export { VERSION } from './version.js';
+export { tf, isTensor } from './runtime/tf.js';
+export type { Tensor, Scalar, Variable } from './runtime/tf.js';
 export { selectBackend, currentBackend } from './runtime/backend.js';
 export type { BackendName, BackendChoice } from './runtime/backend.js';
 export { valueAndGrads } from './runtime/autograd.js';
 export type { ValueAndGrads } from './runtime/autograd.js';
 export { seedEverything, getGlobalSeed, isolateRng } from './utilities/seed.js';
 export { Generator } from './utilities/random.js';
+export { warn, silenceWarning, setWarningSink } from './utilities/warnings.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+
+export { LightningModule } from './core/module.js';
+export type { LogOptions } from './core/module.js';
+export { LightningOptimizer } from './core/lightning-optimizer.js';
+export type {
+  Awaitable,
+  CallbackHooks,
+  CallbackLike,
+  CheckpointDict,
+  DataHooks,
+  DataSource,
+  DataSources,
+  GradientClipAlgorithm,
+  LoggableMetric,
+  LogValue,
+  ModelHooks,
+  StepOutput,
+  TrainerFn,
+  TrainingStepOutput,
+} from './core/hooks.js';
+export type {
+  LrSchedulerConfig,
+  LrSchedulerConfigInput,
+  OptimizerConfigDict,
+  OptimizerConfigOutput,
+  SchedulerLike,
+} from './core/optimizer-config.js';
+export type {
+  LoggerLike,
+  RunningStage,
+  StrategyLike,
+  TrainerContext,
+  TrainerSettings,
+  TrainerState,
+  TrainerStatus,
+} from './core/trainer-context.js';
+
+export { Trainer } from './trainer/trainer.js';
+export type { FitArgs, EvalArgs } from './trainer/trainer.js';
+export type { TrainerOptions } from './trainer/trainer-options.js';
+export type { PredictionItem } from './trainer/loops/prediction-loop.js';
+export { SingleDeviceStrategy } from './strategies/single-device.js';
+
+export { Callback, generateStateKey } from './callbacks/callback.js';
+export { ModelCheckpoint } from './callbacks/model-checkpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
+export { EarlyStopping } from './callbacks/early-stopping.js';
+export type { EarlyStoppingOptions, EarlyStoppingReason } from './callbacks/early-stopping.js';
+export { OnExceptionCheckpoint } from './callbacks/on-exception-checkpoint.js';
+
+export {
+  BaseLogger,
+  CSVLogger,
+  TensorBoardLogger,
+  JsonlLogger,
+  InMemoryLogger,
+  DummyLogger,
+  MemoryLogFileSystem,
+  readCsvMetrics,
+  readJsonl,
+  saveHparamsToYaml,
+  loadHparamsFromYaml,
+} from './loggers/index.js';
+export type {
+  Logger,
+  LoggerStatus,
+  CheckpointInfo,
+  LogFileSystem,
+  CSVLoggerOptions,
+  TensorBoardLoggerOptions,
+  JsonlLoggerOptions,
+  JsonlRecord,
+  InMemoryLoggerOptions,
+  MetricsRow,
+} from './loggers/index.js';
+
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  saveStateDictFile,
+  loadStateDictFile,
+  disposeCheckpoint,
+  serializeCheckpoint,
+  deserializeCheckpoint,
+  migrateCheckpoint,
+  CHECKPOINT_FORMAT_VERSION,
+  UnsupportedCheckpointVersionError,
+} from './checkpoint/index.js';
+export type { CheckpointDocument, CheckpointIO, CheckpointValue, LoadCheckpointOptions } from './checkpoint/index.js';
+export { checkpointIO, setCheckpointIO } from './checkpoint/default-io.js';
+
+export * as data from './data/index.js';
+export {
+  DataLoader,
+  TensorDataset,
+  ConcatDataset,
+  Subset,
+  randomSplit,
+  FashionMNIST,
+  MNIST,
+  CsvDataset,
+  SequentialSampler,
+  RandomSampler,
+  WeightedRandomSampler,
+  DistributedSampler,
+} from './data/index.js';
+export type { DataLoaderOptions, Dataset, MapDataset, IterableDataset } from './data/index.js';
+export { LightningDataModule } from './core/datamodule.js';

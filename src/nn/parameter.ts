@@ -11,8 +11,10 @@ export class Parameter {
   /** Whether gradients are computed for this parameter. */
   requiresGrad: boolean;
 
+  /** Takes ownership of `initial` (it is disposed; the parameter keeps the data), like PyTorch wrapping a tensor. */
   constructor(initial: Tensor, options: { requiresGrad?: boolean } = {}) {
     this.value = tf.variable(initial, true);
+    if (!initial.isDisposed) initial.dispose();
     this.requiresGrad = options.requiresGrad ?? true;
   }
 
@@ -64,8 +66,10 @@ export class Buffer {
   /** Whether it is part of `stateDict()` (PyTorch's `persistent`). */
   readonly persistent: boolean;
 
+  /** Takes ownership of `initial` (it is disposed; the buffer keeps the data). */
   constructor(initial: Tensor, options: { persistent?: boolean } = {}) {
     this.value = tf.variable(initial, false);
+    if (!initial.isDisposed) initial.dispose();
     this.persistent = options.persistent ?? true;
   }
 

@@ -1,0 +1,42 @@
+/** The Trainer's loggers: `logger: true` gives the default CSV logger; hyperparameters are logged at fit start. */
+import { MisconfigurationError } from '../errors.js';
+import type { DataHooks } from '../core/hooks.js';
+import type { LightningModule } from '../core/module.js';
+import type { LoggerLike } from '../core/trainer-context.js';
+import { CSVLogger } from '../loggers/csv-logger.js';
+import type { ResolvedTrainerOptions } from './trainer-options.js';
+
+/** Loggers for the `logger` option (true: a `CSVLogger` under `defaultRootDir/lightning_logs`). */
+export function resolveLoggers(options: Readonly<ResolvedTrainerOptions>): LoggerLike[] {
+  const { logger } = options;
+  if (logger === false) return [];
+  if (logger === true) return [new CSVLogger({ saveDir: options.defaultRootDir })];
+  return Array.isArray(logger) ? [...logger] : [logger];
+}
+
+/** Hyperparameters of a datamodule, when it saved any. */
+function datamoduleHparams(datamodule: DataHooks | undefined): Readonly<Record<string, unknown>> {
+  const hp = (datamodule as { hparams?: unknown } | undefined)?.hparams;
+  return typeof hp === 'object' && hp !== null ? (hp as Record<string, unknown>) : {};
+}
+
+/** Merge the module's and datamodule's hyperparameters (a key with two different values is an error) and log them. */
+export function logHyperparams(loggers: readonly LoggerLike[], module: LightningModule, datamodule: DataHooks | undefined): void {
+  if (loggers.length === 0) return;
+  const fromModule = module.shouldLogHparams ? module.hparams : {};
+  const fromData = datamoduleHparams(datamodule);
+  for (const key of Object.keys(fromData)) {
+    if (key in fromModule && JSON.stringify(fromModule[key]) !== JSON.stringify(fromData[key])) {
+      throw new MisconfigurationError(
+        `Hyperparameter "${key}" has different values in the LightningModule and the LightningDataModule.`,
+        'Rename one of them, or pass { ignore: [...] } to saveHyperparameters in one of the two.',
+      );
+    }
+  }
+  const params = { ...fromModule, ...fromData };
+  if (Object.keys(params).length === 0) return;
+  for (const logger of loggers) {
+    logger.logHyperparams(params);
+    void logger.save();
+  }
+}
