@@ -61,8 +61,13 @@ export abstract class Optimizer<O extends BaseGroupOptions = BaseGroupOptions> {
         'Give each parameter to exactly one group.',
       );
     }
-    this.paramGroups.push({ ...this.defaults, ...group, params: [...group.params] });
+    const resolved = { ...this.defaults, ...group, params: [...group.params] } as ParamGroup<O>;
+    this.validateGroup(resolved);
+    this.paramGroups.push(resolved);
   }
+
+  /** Check a resolved group's options (e.g. a negative lr); throws a `MisconfigurationError`. */
+  protected validateGroup(_group: ParamGroup<O>): void {}
 
   /**
    * Run `closure` (if given) to compute the loss and gradients, then update every parameter that has a
