@@ -279,3 +279,17 @@ describe('aggregation metrics', () => {
     assert.equal(copy.compute(), 17 / 3); // [7, 9] and [1]
   });
 });
+
+describe('curve inputs', () => {
+  before(async () => {
+    await selectBackend('cpu');
+  });
+
+  it('rejects NaN scores instead of ranking them', () => {
+    const auc = new AUROC({ task: 'binary' });
+    const p = t([0.2, NaN]);
+    const y = t([0, 1], 'int32');
+    assert.throws(() => auc.update(p, y), /NaN/);
+    tf.dispose([p, y]);
+  });
+});

@@ -15,24 +15,32 @@ export interface PrCurve {
   thresholds: number[];
 }
 
-/** Cumulative false/true positives at each distinct score, scores in decreasing order. */
+/**
+ * Cumulative false/true positives at each distinct score, scores in decreasing order. Positives' and negatives'
+ * scores are sorted separately with the native numeric sort and merged, which is much faster than an index sort.
+ */
 export function binaryClfCurve(scores: ArrayLike<number>, target: ArrayLike<number>): { fps: number[]; tps: number[]; thresholds: number[] } {
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+  const positives = countPositives(target);
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(target.length - positives);
+  for (let i = 0, a = 0, b = 0; i < target.length; i++) {
+    if (target[i] === 1) pos[a++] = scores[i] ?? 0;
+    else neg[b++] = scores[i] ?? 0;
+  }
+  pos.sort();
+  neg.sort();
   const fps: number[] = [];
   const tps: number[] = [];
   const thresholds: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let j = 0; j < order.length; j++) {
-    const i = order[j] ?? 0;
-    if (target[i] === 1) tp += 1;
-    else fp += 1;
-    const next = order[j + 1];
-    if (next === undefined || scores[next] !== scores[i]) {
-      fps.push(fp);
-      tps.push(tp);
-      thresholds.push(scores[i] ?? 0);
-    }
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  while (i >= 0 || j >= 0) {
+    const v = Math.max(i >= 0 ? (pos[i] ?? 0) : -Infinity, j >= 0 ? (neg[j] ?? 0) : -Infinity);
+    while (i >= 0 && pos[i] === v) i--;
+    while (j >= 0 && neg[j] === v) j--;
+    tps.push(pos.length - 1 - i);
+    fps.push(neg.length - 1 - j);
+    thresholds.push(v);
   }
   return { fps, tps, thresholds };
 }

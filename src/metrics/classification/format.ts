@@ -128,6 +128,9 @@ export function formatScores(t: ResolvedTask, preds: MetricInput, target: Metric
     throw new MisconfigurationError(`${t.name} needs multiclass scores of shape [N, numClasses, ...], received labels of shape [${p.shape.join(', ')}].`, 'Pass probabilities or logits, not argmax labels.');
   }
   const scores = t.task === 'binary' ? Float64Array.from(p.data) : classLast(p);
+  if (scores.some(Number.isNaN)) {
+    throw new MisconfigurationError(`${t.name}: preds contain NaN, which cannot be ranked.`, 'Check the model output for NaNs (Trainer detectAnomaly) before updating the metric.');
+  }
   const tgt = checkTarget(t, t.task === 'multilabel' ? { ...y, data: classLast(y) } : y, t.task === 'multiclass' ? t.width : 2);
   if (!allProbabilities(scores)) {
     if (t.task === 'multiclass') softmaxRows(scores, t.width);
