@@ -144,7 +144,7 @@ export class CosineAnnealingLR extends LRScheduler {
     const groups = this.optimizer.paramGroups;
     if (t === 0) return this.currentLrs();
     if (this.stepCount === 1 && t > 0) {
-XX
+      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((t * Math.PI) / tMax))) / 2);
     }
     if ((t - 1 - tMax) % (2 * tMax) === 0) {
       return groups.map((g, i) => g.lr + (((this.baseLrs[i] as number) - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);

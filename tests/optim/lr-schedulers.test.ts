@@ -132,6 +132,15 @@ describe('LR scheduler behaviour', () => {
     assert.equal(isReduceLROnPlateau(new ReduceLROnPlateau(opt)), true);
   });
 
+  it('resumes from lastEpoch with the closed form on its first step (CosineAnnealingLR)', () => {
+    const c = FIXTURE.cases.find((x) => x.name === 'CosineAnnealingLR')!;
+    const opt = makeOptimizer('SGD');
+    for (const g of opt.paramGroups) g.initialLr = g.lr;
+    const sched = new CosineAnnealingLR(opt, { tMax: 25, etaMin: 0.001, lastEpoch: 24 });
+    sched.getLastLr().forEach((lr, k) => assertSeq(lr, c.lrs[25]![k]!, `resumed lr group ${k}`));
+    replay(c, { opt, sched, start: 25 });
+  });
+
   it('rejects bad configurations with a hint', () => {
     const opt = makeOptimizer('SGD');
     const bad: Array<() => unknown> = [
