@@ -102,15 +102,25 @@ export abstract class Metric<Args extends unknown[] = unknown[], Value = unknown
     this.localCache = undefined;
   }
 
-  /** Update with this batch and return the metric's value on this batch alone; the accumulated state keeps all batches. */
+  /**
+   * Update with this batch and return the metric's value on this batch alone; the accumulated state keeps all
+   * batches. The accumulated state is set aside (not copied), so forward costs one update and one compute on the batch.
+   */
   forward(...args: Args): Value {
-    const saved = this.snapshot();
+    const saved = this.detach();
     const savedCount = this.updates;
-    this.reset();
-    this.update(...args);
-    const value = this.compute();
-    const batch = this.snapshot();
-    this.restore(saved);
+    this.updates = 0;
+    let value: Value;
+    try {
+      this.update(...args);
+      value = this.compute();
+    } catch (error) {
+      this.attach(saved);
+      this.updates = savedCount;
+      throw error;
+    }
+    const batch = this.detach();
+    this.attach(saved);
     this.merge(batch, savedCount);
     this.updates = savedCount + 1;
     return value;
@@ -241,19 +251,39 @@ export abstract class Metric<Args extends unknown[] = unknown[], Value = unknown
     }
   }
 
+  /** Take the state out (leaving defaults in its place) without copying it. */
+  private detach(): Map<string, Pick<StateEntry, 'value' | 'chunks'>> {
+    const out = new Map<string, Pick<StateEntry, 'value' | 'chunks'>>();
+    for (const [name, entry] of this.states) {
+      out.set(name, { value: entry.value, chunks: entry.chunks });
+      entry.value = new Float64Array(entry.value.length).fill(entry.fill);
+      entry.chunks = [];
+    }
+    return out;
+  }
+
+  private attach(saved: Map<string, Pick<StateEntry, 'value' | 'chunks'>>): void {
+    for (const [name, entry] of this.states) {
+      const s = saved.get(name);
+      if (s === undefined) continue;
+      entry.value = s.value;
+      entry.chunks = s.chunks;
+    }
+  }
+
   /** Merge a batch's state into the current one with each state's reduction (`mean` weights by update count). */
-  private merge(batch: Snapshot, previousUpdates: number): void {
+  private merge(batch: Map<string, Pick<StateEntry, 'value' | 'chunks'>>, previousUpdates: number): void {
     for (const [name, entry] of this.states) {
       const b = batch.get(name);
       if (b === undefined) continue;
       if (entry.reduction === 'cat') {
-        if (b.length > 0) entry.chunks.push(b);
+        entry.chunks.push(...b.chunks);
         continue;
       }
       const v = entry.value;
       for (let i = 0; i < v.length; i++) {
         const x = v[i] ?? 0;
-        const y = b[i] ?? 0;
+        const y = b.value[i] ?? 0;
         if (entry.reduction === 'sum') v[i] = x + y;
         else if (entry.reduction === 'min') v[i] = Math.min(x, y);
         else if (entry.reduction === 'max') v[i] = Math.max(x, y);

@@ -72,6 +72,11 @@ describe('Metric', () => {
     assert.equal(acc.forward(p2, y2), 2 / 4); // argmax 0,2,2,0 vs 2,2,0,0
     assert.equal(acc.compute(), 5 / 8);
     assert.equal(acc.updateCount, 2);
+    const bad = t([5, 0, 0, 0], 'int32');
+    assert.throws(() => acc.forward(p1, bad), /target values/);
+    assert.equal(acc.compute(), 5 / 8, 'a failed forward leaves the accumulated state alone');
+    assert.equal(acc.updateCount, 2);
+    bad.dispose();
     acc.reset();
     assert.equal(acc.updateCount, 0);
     assert.equal(acc.compute(), 0);
