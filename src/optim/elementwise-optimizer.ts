@@ -144,6 +144,9 @@ export abstract class ElementwiseOptimizer<O extends BaseGroupOptions> extends O
       });
       return { param: r.param, state: r.state };
     });
+    // Keep the new state even when step() runs inside a caller's tf.tidy (e.g. manual optimization).
+    tf.keep(out.param);
+    for (const t of Object.values(out.state)) tf.keep(t);
     for (const [name, t] of Object.entries(flat.buffers)) if (out.state[name] !== t) t.dispose();
     if (out.param !== flat.flatParam) flat.flatParam.dispose();
     flat.flatParam = out.param;
@@ -160,6 +163,7 @@ export abstract class ElementwiseOptimizer<O extends BaseGroupOptions> extends O
       p.assign(r.param);
       return r.state;
     });
+    for (const t of Object.values(out)) tf.keep(t);
     if (previous !== undefined) for (const [name, t] of Object.entries(previous.buffers)) if (out[name] !== t) t.dispose();
     this.tensorStates.set(p, { step, buffers: out });
   }

@@ -25,6 +25,7 @@ import { resolveTrainerOptions } from './trainer-options.js';
 import type { ResolvedTrainerOptions, TrainerOptions } from './trainer-options.js';
 import { requestDataloaders } from './data-connector.js';
 import { logHyperparams, resolveLoggers } from './trainer-loggers.js';
+import { defaultCallbacks } from './default-callbacks.js';
 import { dumpCheckpoint, writeCheckpoint } from './trainer-checkpoint.js';
 import { disposeCheckpoint } from '../checkpoint/document.js';
 import { readCheckpoint, resolveCkptPath, restoreModulesAndCallbacks, restoreTrainingState } from './checkpoint-restore.js';
@@ -65,9 +66,11 @@ export class Trainer implements TrainerContext {
   private run: TrainerRun | undefined;
   private module: LightningModule | undefined;
   private stopRequested = false;
+  private readonly callbackList: CallbackLike[];
 
   constructor(options: TrainerOptions = {}) {
     this.options = resolveTrainerOptions(options);
+    this.callbackList = defaultCallbacks(this.options);
     this.loggers = resolveLoggers(this.options);
     this.connector = new LoggerConnector(this.loggers, () => this.currentEpoch, () => this.progress.batchesThatStepped);
     this.connector.enabled = !this.options.barebones;
@@ -171,7 +174,7 @@ export class Trainer implements TrainerContext {
   }
 
   get callbacks(): readonly CallbackLike[] {
-    return this.run?.dispatcher.callbacks ?? this.options.callbacks;
+    return this.run?.dispatcher.callbacks ?? this.callbackList;
   }
 
   get logger(): LoggerLike | undefined {
@@ -353,7 +356,7 @@ export class Trainer implements TrainerContext {
     this.state.status = 'running';
     const run = await TrainerRun.create({
       trainer: this, options: this.options, module: model, datamodule, connector: this.connector, progress: this.progress,
-      explicitLoaders: loaders, device: backend.name, callbacks: this.options.callbacks, setStage: (s) => this.setStage(s),
+      explicitLoaders: loaders, device: backend.name, callbacks: this.callbackList, setStage: (s) => this.setStage(s),
     });
     this.run = run;
     const uninstall = fn === 'fit' && this.options.handleSignals ? installSignalHandlers(() => { run.interruptRequested = true; }) : () => {};
