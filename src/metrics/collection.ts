@@ -1,7 +1,8 @@
 /** `MetricCollection`: several metrics updated with the same inputs and computed into one prefixed record. */
 import { MisconfigurationError, StateDictError } from '../errors.js';
-import { singleProcessCollective } from './metric.js';
-import type { Metric, MetricCollective, MetricStateDict } from './metric.js';
+import { singleProcessCollective } from './collective.js';
+import type { MetricCollective } from './collective.js';
+import type { Metric, MetricStateDict } from './metric.js';
 
 /** Options of `MetricCollection`. */
 export interface MetricCollectionOptions {

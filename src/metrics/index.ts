@@ -1,6 +1,8 @@
 /** Public surface of the metrics package. */
-export { Metric, singleProcessCollective } from './metric.js';
-export type { Reduction, MetricCollective, MetricStateDict } from './metric.js';
+export { Metric } from './metric.js';
+export type { MetricStateDict } from './metric.js';
+export { singleProcessCollective } from './collective.js';
+export type { Reduction, MetricCollective } from './collective.js';
 export type { MetricInput } from './input.js';
 export { MeanMetric, SumMetric, MaxMetric, MinMetric, CatMetric, RunningMean } from './aggregation.js';
 export type { AggregationOptions, NanStrategy, RunningMeanOptions } from './aggregation.js';
