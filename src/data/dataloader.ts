@@ -90,6 +90,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   private batchesYielded = 0;
   private skipOnNextPass = 0;
   private resumePending = false;
+  private pausedState: DataLoaderState | undefined;
   private activeSamplerState: { value: unknown } | undefined;
   private pool: WorkerPool | undefined;
 
@@ -133,7 +134,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
       this.sampler = undefined;
       this.batchSampler = undefined;
     }
-    this.workerSeed = options.seed ?? (options.generator ?? defaultGenerator).nextUint32();
+    this.workerSeed = this.numWorkers === 0 ? 0 : (options.seed ?? (options.generator ?? defaultGenerator).nextUint32());
     if (this.batchSize !== undefined && (!Number.isInteger(this.batchSize) || this.batchSize <= 0)) {
       throw new MisconfigurationError(`DataLoader: batchSize must be a positive integer, received ${this.batchSize}.`);
     }
@@ -153,6 +154,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
       this.batchesYielded = 0;
       this.skipOnNextPass = 0;
       this.resumePending = false;
+      this.pausedState = undefined;
     }
     this.epoch = epoch;
     this.batchSampler?.setEpoch?.(epoch);
@@ -160,6 +162,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
 
   /** Where the loader stands, for exact mid-epoch resume. */
   stateDict(): DataLoaderState {
+    if (this.activeSamplerState === undefined && this.pausedState !== undefined) return { ...this.pausedState };
     const sampler = this.activeSamplerState !== undefined ? this.activeSamplerState.value : this.batchSampler?.stateDict?.();
     const state: DataLoaderState = { batchesYielded: this.batchesYielded };
     if (this.epoch !== undefined) state.epoch = this.epoch;
@@ -170,6 +173,7 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   /** Continue from a `stateDict()`: the next pass yields the remaining batches of the saved epoch. */
   loadStateDict(state: DataLoaderState): void {
     if (state.epoch !== undefined) this.epoch = state.epoch;
+    this.pausedState = undefined;
     this.batchesYielded = state.batchesYielded;
     this.resumePending = true;
     if (state.sampler !== undefined && this.batchSampler?.loadStateDict !== undefined) {
@@ -188,12 +192,14 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   }
 
   /**
-   * One pass over the data. A pass left early (break, error) is remembered: the next pass continues after the last
-   * batch handed out, unless `setEpoch` moves to another epoch.
+   * One pass over the data. After a pass left early (break, error), `stateDict()` still reports the position after
+   * the last batch handed out (what a mid-epoch checkpoint needs), but a new pass starts the epoch from its beginning,
+   * like a fresh PyTorch iterator; only `loadStateDict` resumes mid-epoch.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     if (!this.resumePending) this.batchesYielded = 0;
     this.resumePending = false;
+    this.pausedState = undefined;
     const skip = this.skipOnNextPass;
     this.skipOnNextPass = 0;
     let completed = false;
@@ -213,9 +219,9 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
       if (completed) {
         this.batchesYielded = 0;
       } else {
-        this.resumePending = true;
-        if (last !== undefined && this.batchSampler?.loadStateDict !== undefined) this.batchSampler.loadStateDict(last);
-        else this.skipOnNextPass = this.batchesYielded;
+        this.pausedState = { batchesYielded: this.batchesYielded };
+        if (this.epoch !== undefined) this.pausedState.epoch = this.epoch;
+        if (last !== undefined) this.pausedState.sampler = last;
       }
     }
   }

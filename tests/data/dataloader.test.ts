@@ -119,6 +119,13 @@ describe('DataLoader', () => {
     assert.deepEqual(await labels(resumed), uninterrupted[2]);
   });
 
+  it('after an early break, stateDict() reports the position but a new pass restarts the epoch', async () => {
+    const loader = new DataLoader(rows(9), { batchSize: 3 });
+    assert.deepEqual(await labels(loader, 1), [[0, 1, 2]]);
+    assert.deepEqual(loader.stateDict(), { batchesYielded: 1, sampler: { epoch: 0, seed: 0, position: 3 } });
+    assert.deepEqual(await labels(loader), [[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
+  });
+
   it('resumes a sampler without state by skipping the batches already seen', async () => {
     const plain = { length: 10, *[Symbol.iterator]() { for (let i = 0; i < 10; i++) yield i; } };
     const first = new DataLoader(rows(10), { sampler: plain, batchSize: 3 });
