@@ -127,3 +127,37 @@ export {
 } from './data/index.js';
 export type { DataLoaderOptions, Dataset, MapDataset, IterableDataset } from './data/index.js';
 export { LightningDataModule } from './core/datamodule.js';
+
+export * as metrics from './metrics/index.js';
+export {
+  Metric,
+  MetricCollection,
+  MeanMetric,
+  SumMetric,
+  MaxMetric,
+  MinMetric,
+  CatMetric,
+  RunningMean,
+  Accuracy,
+  Precision,
+  Recall,
+  Specificity,
+  FBetaScore,
+  F1Score,
+  ConfusionMatrix,
+  MatthewsCorrCoef,
+  CohenKappa,
+  AUROC,
+  AveragePrecision,
+  ROC,
+  PrecisionRecallCurve,
+  CalibrationError,
+  MeanSquaredError,
+  MeanAbsoluteError,
+  MeanAbsolutePercentageError,
+  R2Score,
+  ExplainedVariance,
+  PearsonCorrCoef,
+  SpearmanCorrCoef,
+  CosineSimilarity,
+} from './metrics/index.js';

@@ -263,9 +263,9 @@ export class ModelCheckpoint extends Callback {
   private async saveLastCheckpoint(trainer: TrainerContext, metrics: Record<string, number>, saved: string | undefined): Promise<void> {
     const previous = this.lastModelPath;
     const path = await this.pathFor(metrics, 'last', previous);
-    if (this.o.saveLast === 'link' && saved !== undefined) await this.io!.link(saved, path);
-    else await trainer.saveCheckpoint(path, { weightsOnly: this.o.saveWeightsOnly });
     this.lastModelPath = path;
+    if (this.o.saveLast === 'link' && saved !== undefined) await this.io!.link(saved, path);
+    else await this.write(trainer, path);
     if (previous !== '' && previous !== path && !(previous in this.bestKModels) && previous !== this.bestModelPath) await this.io!.remove(previous);
   }
 

@@ -81,6 +81,7 @@ export abstract class Metric<Args extends unknown[] = unknown[], Value = unknown
     }
     this.updates = 0;
     this.localCache = undefined;
+    this.#lastForwardValue = undefined;
   }
 
   /**
@@ -104,7 +105,15 @@ export abstract class Metric<Args extends unknown[] = unknown[], Value = unknown
     this.attach(saved);
     this.merge(batch, savedCount);
     this.updates = savedCount + 1;
+    this.#lastForwardValue = value;
     return value;
+  }
+
+  #lastForwardValue: Value | undefined;
+
+  /** The value the last `forward` returned (what `log()` records as the step value of a metric object). */
+  get lastForwardValue(): Value | undefined {
+    return this.#lastForwardValue;
   }
 
   /**

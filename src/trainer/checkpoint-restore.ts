@@ -14,6 +14,7 @@ import { warn } from '../utilities/warnings.js';
 import { FitProgress } from './loops/progress.js';
 import type { FitProgressState } from './loops/progress.js';
 import type { TrainerRun } from './run.js';
+import { ResultCollection } from './results.js';
 
 interface CheckpointCallbackLike extends CallbackLike {
   readonly dirpath?: string | undefined;
@@ -85,29 +86,37 @@ export interface RestartInfo {
   midEpoch: boolean;
   /** The training dataloader's saved position. */
   dataloaderState: unknown;
+  /** The interrupted epoch's logged values. */
+  results: ResultCollection | undefined;
+  /** Set when the checkpoint was written in the epoch-end hooks: the loop finishes that epoch first. */
+  afterEpochEnd: boolean;
+  /** Set when the checkpoint was written in `onTrainBatchEnd`: the loop finishes that batch first. */
+  afterBatchEnd: { batchIdx: number; isLast: boolean } | undefined;
 }
 
 /** Loop counters, optimizers, schedulers and RNG; returns how the fit loop should continue. */
 export function restoreTrainingState(run: TrainerRun, doc: CheckpointDocument): RestartInfo {
   const saved = (doc.loops as { fitLoop?: FitProgressState } | undefined)?.fitLoop;
+  let afterBatchEnd: RestartInfo['afterBatchEnd'];
+  let afterEpochEnd = false;
   if (saved !== undefined) {
     const p = FitProgress.fromJSON(saved);
     const epochEnded = p.epoch.current.processed > p.epoch.current.completed;
     if (epochEnded) {
-      // Saved during the epoch-end hooks: that epoch is done.
-      p.epoch.increment('completed');
-      p.batch.resetCurrent();
-      p.isLastBatch = false;
+      // Saved during the epoch-end hooks: the fit loop finishes that epoch (epoch metrics, counters) first.
+      afterEpochEnd = true;
     } else {
       if (p.batch.current.processed > p.batch.current.completed) {
-        // Saved in onTrainBatchEnd: that batch's step is done, so it counts as completed.
-        p.batch.increment('completed');
-        p.batchesThatStepped += 1;
+        // Saved in onTrainBatchEnd: the batch's step is done; the loop finishes it (logging, validation, counters).
+        afterBatchEnd = { batchIdx: p.batch.current.processed - 1, isLast: p.isLastBatch };
+        p.batch.total.ready = p.batch.total.started = p.batch.total.processed;
+        p.batch.current.ready = p.batch.current.started = p.batch.current.processed;
+      } else {
+        p.batch.resetOnRestart();
       }
-      p.batch.resetOnRestart();
     }
     Object.assign(run.progress, p);
-    if (run.options.maxEpochs !== -1 && run.progress.epoch.current.completed > run.options.maxEpochs) {
+    if (run.options.maxEpochs !== -1 && run.progress.epoch.current.processed > run.options.maxEpochs) {
       throw new MisconfigurationError(
         `The checkpoint is at epoch ${run.progress.epoch.current.completed}, beyond maxEpochs: ${run.options.maxEpochs}.`,
         'Raise maxEpochs to continue training from this checkpoint.',
@@ -131,6 +140,8 @@ export function restoreTrainingState(run: TrainerRun, doc: CheckpointDocument): 
   });
   if (doc.rng !== undefined) setRngState(doc.rng as unknown as RngState);
   const p = run.progress;
-  const midEpoch = p.epoch.current.started > p.epoch.current.processed && p.batch.current.completed > 0;
-  return { midEpoch, dataloaderState: doc.dataloaders };
+  const midEpoch = p.epoch.current.started > p.epoch.current.processed && p.batch.current.processed > 0;
+  const savedResults = (doc.loops as { fitLoop?: { results?: Parameters<typeof ResultCollection.fromJSON>[0] | null } } | undefined)?.fitLoop?.results;
+  const results = (midEpoch || afterEpochEnd) && savedResults !== undefined && savedResults !== null ? ResultCollection.fromJSON(savedResults) : undefined;
+  return { midEpoch, afterEpochEnd, dataloaderState: doc.dataloaders, results, afterBatchEnd: midEpoch ? afterBatchEnd : undefined };
 }

@@ -41,6 +41,15 @@ function toNumber(v: unknown, name: string): number {
   );
 }
 
+/** Serialised `ResultEntry` (checkpoints keep a partly-reduced epoch so a mid-epoch resume logs the same values). */
+export interface ResultEntryState {
+  meta: ResultMeta;
+  step: number | null;
+  accumulated: number;
+  cumulatedBatchSize: number;
+  count: number;
+}
+
 /** One logged key: its latest step value and its running epoch reduction. */
 class ResultEntry {
   private stepValue: number | Tensor | undefined;
@@ -110,6 +119,22 @@ class ResultEntry {
     return this.cachedEpoch;
   }
 
+  /** Plain numbers of this entry (pending device values are read first). */
+  toJSON(): ResultEntryState {
+    this.flush();
+    const step = this.stepValue === undefined ? null : toNumber(this.stepValue, this.meta.name);
+    return { meta: this.meta, step, accumulated: this.accumulated, cumulatedBatchSize: this.cumulatedBatchSize, count: this.count };
+  }
+
+  static fromJSON(state: ResultEntryState): ResultEntry {
+    const e = new ResultEntry(state.meta);
+    if (state.step !== null) e.stepValue = state.step;
+    e.accumulated = state.accumulated;
+    e.cumulatedBatchSize = state.cumulatedBatchSize;
+    e.count = state.count;
+    return e;
+  }
+
   dispose(): void {
     if (this.stepValue instanceof tf.Tensor) this.stepValue.dispose();
     for (const [t] of this.pending) t.dispose();
@@ -172,6 +197,21 @@ export class ResultCollection {
       if (meta.progBar) out.pbar[forkedName] = value;
     }
     return out;
+  }
+
+  /** The collected values as plain data (logged metric objects are not included: they keep their own state). */
+  toJSON(): { training: boolean; numDataloaders: number; entries: Array<[string, ResultEntryState]> } {
+    const entries: Array<[string, ResultEntryState]> = [];
+    for (const [key, e] of this.entries) if (e.metric === undefined) entries.push([key, e.toJSON()]);
+    return { training: this.training, numDataloaders: this.numDataloaders, entries };
+  }
+
+  /** Rebuild a collection saved with `toJSON`. */
+  static fromJSON(state: ReturnType<ResultCollection['toJSON']>): ResultCollection {
+    const r = new ResultCollection(state.training);
+    r.numDataloaders = state.numDataloaders;
+    for (const [key, e] of state.entries) r.entries.set(key, ResultEntry.fromJSON(e));
+    return r;
   }
 
   /** Whether nothing was logged. */

@@ -20,7 +20,13 @@ export async function dumpCheckpoint(trainer: TrainerContext, run: TrainerRun, w
     globalStep: trainer.globalStep,
     lightningTsVersion: VERSION,
     stateDict: module.stateDict(),
-    loops: { fitLoop: progress.toJSON() as unknown as CheckpointRecord },
+    loops: {
+      fitLoop: {
+        ...(progress.toJSON() as unknown as CheckpointRecord),
+        // The epoch's partly reduced log() values, so a mid-epoch resume logs what an uninterrupted run logs.
+        results: (trainer.training && run.connector.active !== undefined ? run.connector.active.toJSON() : null) as unknown as CheckpointValue,
+      },
+    },
   };
   if (!weightsOnly) {
     const callbacks: CheckpointRecord = {};

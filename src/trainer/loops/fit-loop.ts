@@ -83,6 +83,13 @@ export class FitLoop {
     if (rc.numTrainingBatches === 0) return;
     rc.setStage('train');
     await dispatcher.callBoth('onTrainStart', []);
+    if (rc.restart?.afterEpochEnd === true) {
+      // The checkpoint was written in the epoch-end hooks: finish that epoch as the interrupted run would have.
+      connector.active = rc.restart.results ?? new ResultCollection(true);
+      connector.epochEndReached = true;
+      rc.restart = { ...rc.restart, afterEpochEnd: false, midEpoch: false, results: undefined };
+      this.finishEpoch();
+    }
     while (!this.done()) {
       const epoch = progress.epoch.current.processed;
       if (options.reloadDataloadersEveryNEpochs > 0 && epoch > 0 && epoch % options.reloadDataloadersEveryNEpochs === 0) {
@@ -94,12 +101,12 @@ export class FitLoop {
       if (loader === undefined) break;
       const restart = rc.restart;
       rc.restart = undefined;
-      connector.active = new ResultCollection(true);
+      connector.active = restart?.results ?? new ResultCollection(true);
       connector.epochEndReached = false;
       let fetcher: BatchFetcher<unknown>;
       if (restart?.midEpoch === true) {
         // Continue the interrupted epoch: no onTrainEpochStart, the loader resumes at its saved position.
-        const done = progress.batch.current.completed;
+        const done = progress.batch.current.processed;
         if (loader.loadStateDict !== undefined && restart.dataloaderState !== undefined) {
           loader.loadStateDict(restart.dataloaderState);
           fetcher = new BatchFetcher(loader, rc.numTrainingBatches - done);
@@ -109,6 +116,8 @@ export class FitLoop {
           await fetcher.skip(done);
         }
       } else {
+        // After an epoch-end checkpoint the loader's saved state still carries its shuffle seed.
+        if (restart?.dataloaderState !== undefined) loader.loadStateDict?.(restart.dataloaderState);
         loader.setEpoch?.(epoch);
         progress.epoch.increment('ready');
         progress.batch.resetCurrent();
@@ -116,22 +125,28 @@ export class FitLoop {
         progress.epoch.increment('started');
         fetcher = new BatchFetcher(loader, rc.numTrainingBatches);
       }
-      await this.epochLoop.run(fetcher);
+      await this.epochLoop.run(fetcher, restart?.afterBatchEnd);
       progress.epoch.increment('processed');
       connector.epochEndReached = true;
       await dispatcher.callCallbacks('onTrainEpochEnd', [], 'nonMonitoring');
       await dispatcher.callModule('onTrainEpochEnd');
       await dispatcher.callCallbacks('onTrainEpochEnd', [], 'monitoring');
       updateLrSchedulers(rc, 'epoch', true, progress.batch.current.ready - 1);
-      progress.batchesThatStepped -= 1;
-      connector.updateTrainEpochMetrics();
-      progress.batchesThatStepped += 1;
-      progress.epoch.increment('completed');
+      this.finishEpoch();
       if (options.maxTimeMs !== undefined && Date.now() - this.startedAtMs >= options.maxTimeMs) rc.trainer.shouldStop = true;
       if (isTrainingDone(rc, () => this.canStopEarly()) && rc.interruptRequested) break;
     }
     await dispatcher.callBoth('onTrainEnd', []);
     rc.setStage(undefined);
+  }
+
+  /** Epoch metrics to the loggers (at the epoch's last step) and the epoch counted as completed. */
+  private finishEpoch(): void {
+    const { progress, connector } = this.runContext;
+    progress.batchesThatStepped -= 1;
+    connector.updateTrainEpochMetrics();
+    progress.batchesThatStepped += 1;
+    progress.epoch.increment('completed');
   }
 
   private async setupTrainData(): Promise<void> {

@@ -45,9 +45,14 @@ export class TrainingEpochLoop {
   }
 
   /** Run the epoch over `fetcher` (already positioned when resuming mid-epoch). */
-  async run(fetcher: BatchFetcher<unknown>): Promise<void> {
+  async run(fetcher: BatchFetcher<unknown>, resumeAfterBatchEnd?: { batchIdx: number; isLast: boolean }): Promise<void> {
     const run = this.runContext;
-    const { dispatcher, connector, module, progress, options } = run;
+    const { dispatcher, connector, module, progress } = run;
+    if (resumeAfterBatchEnd !== undefined) {
+      // The checkpoint was written in onTrainBatchEnd: finish that batch as the interrupted run would have.
+      const { batchIdx, isLast } = resumeAfterBatchEnd;
+      if (await this.finishBatch(batchIdx, isLast, this.shouldAccumulate(batchIdx, isLast))) return;
+    }
     while (!isTrainingDone(run, this.canStopEarly)) {
       const next = await fetcher.next();
       if (next === undefined) break;
@@ -72,19 +77,26 @@ export class TrainingEpochLoop {
       if (next.isLast) updateLrSchedulers(run, 'epoch', false, batchIdx);
       await dispatcher.callCallbacks('onTrainBatchEnd', [output, batch, batchIdx]);
       await dispatcher.callModule('onTrainBatchEnd', output, batch, batchIdx);
-      progress.batch.increment('completed');
-      const shouldLog = (progress.batchesThatStepped + 1) % options.logEveryNSteps === 0 || run.trainer.shouldStop;
-      connector.updateTrainStepMetrics(shouldLog);
       disposeTensors(output);
       if (fetcher.ownsBatches) disposeTensors(batch);
       for (const d of run.batchDisposables.splice(0)) d.dispose();
-      if (this.shouldCheckVal(batchIdx, next.isLast)) {
-        if (!accumulating) await dispatcher.callModule('onValidationModelZeroGrad');
-        await this.validate();
-      }
-      updateLrSchedulers(run, 'step', true, batchIdx);
-      if (!accumulating) progress.batchesThatStepped += 1;
-      if (next.isLast) break;
+      if (await this.finishBatch(batchIdx, next.isLast, accumulating)) break;
     }
+  }
+
+  /** After `onTrainBatchEnd`: step logging, validation, plateau schedulers, counters. Returns true at the epoch's end. */
+  private async finishBatch(batchIdx: number, isLast: boolean, accumulating: boolean): Promise<boolean> {
+    const run = this.runContext;
+    const { dispatcher, connector, progress, options } = run;
+    progress.batch.increment('completed');
+    const shouldLog = (progress.batchesThatStepped + 1) % options.logEveryNSteps === 0 || run.trainer.shouldStop;
+    connector.updateTrainStepMetrics(shouldLog);
+    if (this.shouldCheckVal(batchIdx, isLast)) {
+      if (!accumulating) await dispatcher.callModule('onValidationModelZeroGrad');
+      await this.validate();
+    }
+    updateLrSchedulers(run, 'step', true, batchIdx);
+    if (!accumulating) progress.batchesThatStepped += 1;
+    return isLast;
   }
 }
