@@ -38,7 +38,7 @@ class Net extends LightningModule<Batch> {
     return this.fc2.call(this.drop.call(tf.relu(this.fc1.call(x))));
   }
   override trainingStep([x, y]: Batch): Scalar {
-    const loss = tf.mean(tf.square(tf.sub(this.forward(x), y))) as Scalar;
+    const loss = tf.mean<Scalar>(tf.square(tf.sub(this.forward(x), y)));
     this.log('train_loss', loss, { onStep: true, onEpoch: true });
     return loss;
   }
