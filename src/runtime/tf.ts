@@ -5,6 +5,13 @@
  */
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
+// The cpu backend is always registered so modules can be built before a backend is chosen (tensors move to the
+// selected backend when `selectBackend` switches).
+import '@tensorflow/tfjs-backend-cpu';
+
+// TF.js's production flag only silences its console warnings (e.g. "install tfjs-node" on every first use of the
+// cpu backend); lightning-ts reports the backend it chose and why instead.
+tf.env().set('PROD', true);
 import './patches.js';
 
 import type { Tensor } from '@tensorflow/tfjs-core';

@@ -66,6 +66,7 @@ export class Trainer implements TrainerContext {
   private run: TrainerRun | undefined;
   private module: LightningModule | undefined;
   private stopRequested = false;
+  private backendReported = false;
   private readonly callbackList: CallbackLike[];
 
   constructor(options: TrainerOptions = {}) {
@@ -350,6 +351,10 @@ export class Trainer implements TrainerContext {
   /** Everything around a call: backend, run creation, setup and teardown hooks, errors and signals. */
   private async execute(fn: TrainerFn, model: LightningModule, datamodule: DataHooks | undefined, loaders: ExplicitLoaders, body: (run: TrainerRun) => Promise<void>): Promise<void> {
     const backend = await selectBackend(this.options.accelerator);
+    if (!this.backendReported && !this.options.barebones) {
+      this.backendReported = true;
+      this.print(`Backend: ${backend.name} (${backend.reason})`);
+    }
     if (fn === 'fit') this.progress = new FitProgress();
     this.module = model;
     this.state.fn = fn;
