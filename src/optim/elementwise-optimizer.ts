@@ -55,7 +55,7 @@ interface FlatState {
 }
 
 /** Mean parameter size (elements) up to which `"auto"` flattens a group. */
-const AUTO_FLAT_MAX_MEAN_SIZE = 1 << 16;
+const AUTO_FLAT_MAX_MEAN_SIZE = 4096;
 
 function flatten(ts: Tensor[]): Tensor {
   return tf.concat(ts.map((t) => (t.rank === 1 ? t : tf.reshape(t, [-1]))), 0);
