@@ -167,6 +167,25 @@ describe('optimizer state', () => {
     params.forEach((p) => p.dispose());
   });
 
+  it('sees parameters assigned from outside between flat steps', () => {
+    const c = CASES.find((x) => x.optimizer === 'Adam' && Object.keys(x.options).length === 0)!;
+    const finals = (['flat', 'per-tensor'] as const).map((implementation) => {
+      const params = makeParams(c, c.init);
+      const opt = makeOptimizer(c, params, implementation);
+      for (let step = 0; step < 6; step++) {
+        if (step === 3) tf.tidy(() => params[0]!.assign(tf.onesLike(params[0]!.value)));
+        setGrads(params, c, step);
+        opt.step();
+      }
+      const out = params.map((p) => Array.from(p.value.dataSync()));
+      opt.disposeState();
+      params.forEach((p) => p.dispose());
+      return out;
+    });
+    assert.deepEqual(finals[0], finals[1]);
+    assert.ok(Math.abs(finals[0]![0]![0]! - 1) < 0.01, 'the assigned value was the starting point');
+  });
+
   it('runs the closure before the update and returns its value', () => {
     const p = new Parameter(tf.tensor([1, 2]));
     const opt = new SGD([p], { lr: 0.5 });
