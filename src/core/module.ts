@@ -316,6 +316,35 @@ export class LightningModule<B = unknown> extends Module {
     else runtime.context.print(...args);
   }
 
+  /**
+   * Rebuild a module from a checkpoint: `new Cls({ ...savedHyperparameters, ...overrides })`, then `configureModel`,
+   * `onLoadCheckpoint` and the weights (strict by default: missing or unexpected keys are listed). Returns the
+   * module in eval mode, ready for inference. The constructor must take the hyperparameters object it saved.
+   *
+   * @example
+   * const model = await LitMNIST.loadFromCheckpoint('checkpoints/best.ckpt');
+   */
+  static async loadFromCheckpoint<M extends LightningModule>(
+    this: new (hparams: never) => M,
+    path: string,
+    options: { overrides?: Record<string, unknown>; strict?: boolean } = {},
+  ): Promise<M> {
+    // Loaded on demand so that building a module never pulls in the checkpoint file format.
+    const { loadCheckpoint, disposeCheckpoint } = await import('../checkpoint/index.js');
+    const { checkpointIO } = await import('../checkpoint/default-io.js');
+    const doc = await loadCheckpoint(path, await checkpointIO());
+    try {
+      const hparams = { ...(doc.hyperParameters ?? {}), ...(options.overrides ?? {}) };
+      const model = new this(hparams as never);
+      await model.configureModel?.();
+      await model.onLoadCheckpoint?.(doc);
+      model.loadStateDict(doc.stateDict, { strict: options.strict ?? model.strictLoading });
+      return model.eval();
+    } finally {
+      disposeCheckpoint(doc);
+    }
+  }
+
   private requireRuntime(what: string): ModuleRuntime {
     const runtime = runtimes.get(this);
     if (runtime === undefined) {
