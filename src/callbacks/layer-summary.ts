@@ -37,8 +37,8 @@ export interface ModelSummaryData {
 }
 
 function shapeOf(x: unknown, depth = 0): SummaryShape {
-  if (x instanceof tf.Tensor) return [...x.shape];
-  if (Array.isArray(x) && depth < 4) return x.map((v) => shapeOf(v, depth + 1)) as SummaryShape[];
+  if (x instanceof tf.Tensor) return [...(x.shape as readonly number[])];
+  if (Array.isArray(x) && depth < 4) return (x as unknown[]).map((v): SummaryShape => shapeOf(v, depth + 1));
   return '?';
 }
 
@@ -61,7 +61,7 @@ function captureShapes(module: LightningModule, layers: Array<[string, Module]>)
   try {
     tf.tidy(() => {
       const args = Array.isArray(example) ? example : [example];
-      (module.call as (...a: unknown[]) => unknown)(...args);
+      module.call(...args);
     });
   } finally {
     for (const [m, training] of modes) m.training = training;
