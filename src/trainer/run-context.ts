@@ -39,6 +39,8 @@ export interface RunContext {
   readonly interruptRequested: boolean;
   /** The training dataloader of this fit (set when the fit loop requests it). */
   trainLoader: DataSource | undefined;
+  /** Training data requested early (by `estimatedSteppingBatches` in `configureOptimizers`), used by the fit loop. */
+  earlyTrainLoaders: Promise<DataSource[]> | DataSource[] | undefined;
   /** Set when fit resumes from a checkpoint. */
   restart: RestartInfo | undefined;
   /** Cached validation dataloaders of this fit (requested lazily, once unless reloading). */

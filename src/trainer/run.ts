@@ -8,7 +8,8 @@ import { parseOptimizerConfig } from '../core/optimizer-config.js';
 import type { LrSchedulerConfig } from '../core/optimizer-config.js';
 import type { RunningStage, TrainerContext } from '../core/trainer-context.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import type { DataSource } from '../core/hooks.js';
+import type { DataSource, DataSources } from '../core/hooks.js';
+import { limitBatches, toSourceList } from './data-connector.js';
 import { mergeCallbacks } from './callback-order.js';
 import { HookDispatcher } from './hook-dispatcher.js';
 import type { LoggerConnector } from './logger-connector.js';
@@ -41,6 +42,7 @@ export class TrainerRun implements RunContext {
   valLoaders: Array<DataSource> | undefined;
   trainLoader: DataSource | undefined;
   restart: RestartInfo | undefined;
+  earlyTrainLoaders: Promise<DataSource[]> | DataSource[] | undefined;
   numTrainingBatches = 0;
   numValBatches: number[] = [];
   numSanityValBatches: number[] = [];
@@ -82,6 +84,25 @@ export class TrainerRun implements RunContext {
     return new TrainerRun(
       args.trainer, args.options, module, args.datamodule, args.connector, args.progress, args.explicitLoaders, args.device, callbacks, args.setStage,
     );
+  }
+
+  /**
+   * The number of training batches before the fit loop starts (Lightning loads the train dataloader early for
+   * `estimated_stepping_batches`). Returns undefined when the hook is asynchronous (it is awaited later).
+   */
+  earlyTrainingBatches(): number | undefined {
+    if (this.trainLoader !== undefined || this.numTrainingBatches > 0) return this.numTrainingBatches;
+    if (this.earlyTrainLoaders === undefined) {
+      if (this.explicitLoaders.train !== undefined) this.earlyTrainLoaders = this.explicitLoaders.train;
+      else {
+        const fromDm = this.datamodule?.trainDataloader;
+        const raw = fromDm !== undefined ? fromDm.call(this.datamodule) : this.dispatcher.callModuleSync('trainDataloader');
+        this.earlyTrainLoaders = raw instanceof Promise ? raw.then((r) => toSourceList(r as DataSources)) : toSourceList(raw as DataSources | undefined);
+      }
+    }
+    if (this.earlyTrainLoaders instanceof Promise) return undefined;
+    const first = this.earlyTrainLoaders[0];
+    return first === undefined ? 0 : limitBatches(first.length, this.options.limitTrainBatches, 'limitTrainBatches');
   }
 
   setStage(stage: RunningStage | undefined): void {

@@ -10,6 +10,7 @@ import type { LoggerLike, RunningStage, StrategyLike, TrainerContext, TrainerSet
 import type { Optimizer } from '../optim/optimizer.js';
 import { selectBackend } from '../runtime/backend.js';
 import { SingleDeviceStrategy } from '../strategies/single-device.js';
+import { warn } from '../utilities/warnings.js';
 import { toSourceList } from './data-connector.js';
 import { LoggerConnector } from './logger-connector.js';
 import { FitLoop } from './loops/fit-loop.js';
@@ -156,7 +157,12 @@ export class Trainer implements TrainerContext {
   /** Optimizer steps the whole fit will take (capped by `maxSteps`; Infinity when unbounded). */
   get estimatedSteppingBatches(): number {
     const { accumulateGradBatches, maxEpochs, maxSteps } = this.options;
-    const perEpoch = Math.ceil(this.numTrainingBatches / accumulateGradBatches);
+    const batches = this.state.fn === 'fit' ? this.run?.earlyTrainingBatches() : this.numTrainingBatches;
+    if (batches === undefined) {
+      warn('LT1801', 'estimatedSteppingBatches needs the number of training batches, but trainDataloader() is async; it returns maxSteps (or Infinity) here.');
+      return maxSteps === -1 ? Number.POSITIVE_INFINITY : maxSteps;
+    }
+    const perEpoch = Math.ceil(batches / accumulateGradBatches);
     const total = maxEpochs === -1 ? Number.POSITIVE_INFINITY : perEpoch * Math.max(maxEpochs, 1);
     return maxSteps === -1 ? total : Math.min(total, maxSteps);
   }

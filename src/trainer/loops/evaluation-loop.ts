@@ -5,6 +5,7 @@ import { BatchFetcher, disposeTensors, limitBatches, transferBatch } from '../da
 import type { ModuleHookName } from '../hook-dispatcher.js';
 import { ResultCollection } from '../results.js';
 import type { RunContext } from '../run-context.js';
+import { maybeYield } from '../../utilities/event-loop.js';
 
 /** Which evaluation: validation (inside fit or alone) or test. */
 export type EvalKind = 'validation' | 'test';
@@ -105,6 +106,7 @@ export async function runEvaluation(run: RunContext, kind: EvalKind, loaders: Da
       connector.updateEvalStepMetrics(batchIdx, sanityChecking);
       disposeTensors(output);
       if (fetcher.ownsBatches) disposeTensors(batch);
+      await maybeYield();
       if (run.interruptRequested) break;
     }
     await fetcher.close();

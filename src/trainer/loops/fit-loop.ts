@@ -79,7 +79,7 @@ export class FitLoop {
   async run(): Promise<void> {
     const rc = this.runContext;
     const { dispatcher, connector, progress, options } = rc;
-    await this.setupTrainData();
+    await this.setupTrainData(rc.earlyTrainLoaders);
     if (rc.numTrainingBatches === 0) return;
     rc.setStage('train');
     await dispatcher.callBoth('onTrainStart', []);
@@ -149,9 +149,11 @@ export class FitLoop {
     progress.epoch.increment('completed');
   }
 
-  private async setupTrainData(): Promise<void> {
+  /** Request the training data (or use what `estimatedSteppingBatches` already requested). */
+  private async setupTrainData(early?: Promise<DataSource[]> | DataSource[]): Promise<void> {
     const rc = this.runContext;
-    const loaders = rc.explicitLoaders.train ?? (await requestDataloaders('trainDataloader', rc.dispatcher, rc.datamodule, rc.module));
+    rc.earlyTrainLoaders = undefined;
+    const loaders = early !== undefined ? await early : (rc.explicitLoaders.train ?? (await requestDataloaders('trainDataloader', rc.dispatcher, rc.datamodule, rc.module)));
     rc.trainLoader = loaders[0];
     rc.numTrainingBatches = rc.trainLoader === undefined ? 0 : limitBatches(rc.trainLoader.length, rc.options.limitTrainBatches, 'limitTrainBatches');
   }

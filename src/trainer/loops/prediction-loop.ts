@@ -3,6 +3,7 @@ import type { DataSource } from '../../core/hooks.js';
 import { tf } from '../../runtime/tf.js';
 import { BatchFetcher, disposeTensors, transferBatch } from '../data-connector.js';
 import type { RunContext } from '../run-context.js';
+import { maybeYield } from '../../utilities/event-loop.js';
 
 /** One prediction with where it came from. */
 export interface PredictionItem<T = unknown> {
@@ -41,6 +42,7 @@ export async function* streamPredictions(run: RunContext, loaders: DataSource[],
         await dispatcher.callModule('onPredictBatchEnd', prediction, batch, batchIdx, dl);
         if (fetcher.ownsBatches) disposeTensors(batch);
         yield { prediction, batchIdx, dataloaderIdx: dl };
+        await maybeYield();
         if (run.interruptRequested) break;
       }
     } finally {

@@ -2,6 +2,7 @@
 import type { BatchFetcher} from '../data-connector.js';
 import { disposeTensors, transferBatch } from '../data-connector.js';
 import type { RunContext } from '../run-context.js';
+import { maybeYield } from '../../utilities/event-loop.js';
 import { runAutomatic, runManual } from './optimization.js';
 import { updateLrSchedulers } from './scheduling.js';
 
@@ -80,6 +81,7 @@ export class TrainingEpochLoop {
       disposeTensors(output);
       if (fetcher.ownsBatches) disposeTensors(batch);
       for (const d of run.batchDisposables.splice(0)) d.dispose();
+      await maybeYield();
       if (await this.finishBatch(batchIdx, next.isLast, accumulating)) break;
     }
   }
