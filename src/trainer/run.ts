@@ -95,8 +95,8 @@ export class TrainerRun implements RunContext {
     if (this.earlyTrainLoaders === undefined) {
       if (this.explicitLoaders.train !== undefined) this.earlyTrainLoaders = this.explicitLoaders.train;
       else {
-        const fromDm = this.datamodule?.trainDataloader;
-        const raw = fromDm !== undefined ? fromDm.call(this.datamodule) : this.dispatcher.callModuleSync('trainDataloader');
+        const dm = this.datamodule;
+        const raw = dm?.trainDataloader !== undefined ? dm.trainDataloader() : this.dispatcher.callModuleSync('trainDataloader');
         this.earlyTrainLoaders = raw instanceof Promise ? raw.then((r) => toSourceList(r as DataSources)) : toSourceList(raw as DataSources | undefined);
       }
     }
