@@ -91,6 +91,27 @@ export class LightningDataModule<B = unknown> implements DataHooks<B> {
   /** Restore what `stateDict` returned. */
   loadStateDict(_state: Record<string, unknown>): void {}
 
+  /**
+   * Rebuild a data module from a checkpoint: `new Cls({ ...savedHyperparameters, ...overrides })`, then its saved
+   * `stateDict()` is loaded. The constructor must take the hyperparameters object it saved.
+   */
+  static async loadFromCheckpoint<D extends LightningDataModule>(
+    this: new (hparams: never) => D,
+    path: string,
+    options: { overrides?: Record<string, unknown> } = {},
+  ): Promise<D> {
+    const { loadCheckpoint, disposeCheckpoint } = await import('../checkpoint/index.js');
+    const { checkpointIO } = await import('../checkpoint/default-io.js');
+    const doc = await loadCheckpoint(path, await checkpointIO());
+    try {
+      const dm = new this({ ...(doc.datamoduleHyperParameters ?? {}), ...(options.overrides ?? {}) } as never);
+      if (doc.datamoduleState !== undefined) dm.loadStateDict(doc.datamoduleState as Record<string, unknown>);
+      return dm;
+    } finally {
+      disposeCheckpoint(doc);
+    }
+  }
+
   /** A data module serving the given datasets (train shuffled), like Lightning's `from_datasets`. */
   static fromDatasets(options: FromDatasetsOptions): LightningDataModule {
     const batchSize = options.batchSize ?? 1;

@@ -386,6 +386,7 @@ export class Trainer implements TrainerContext {
       this.state.status = 'interrupted';
       await run.dispatcher.callCallbacks('onException', [error]);
       await run.dispatcher.callModule('onException', error);
+      await (datamodule as { onException?: (e: unknown) => unknown } | undefined)?.onException?.(error);
       for (const logger of this.loggers) await logger.finalize('failed');
       await run.teardown(fn).catch(() => undefined);
       throw error;

@@ -12,7 +12,7 @@ import { ModelCheckpoint } from '../../src/callbacks/model-checkpoint.js';
 import type { ModelCheckpointOptions } from '../../src/callbacks/model-checkpoint.js';
 import { formatCheckpointName, formatSpec } from '../../src/callbacks/checkpoint-filename.js';
 import { MisconfigurationError, StateDictError } from '../../src/errors.js';
-import { BoringModel } from '../helpers/boring-model.js';
+import { BoringModel, RandomData } from '../helpers/boring-model.js';
 
 const VAL = [0.5, 0.3, 0.4, 0.2];
 
@@ -129,5 +129,33 @@ describe('ModelCheckpoint', () => {
     await assert.rejects(Bigger.loadFromCheckpoint(cb.bestModelPath), StateDictError);
     const partial = await Bigger.loadFromCheckpoint(cb.bestModelPath, { strict: false });
     assert.deepEqual(await partial.layer.weight.value.data(), await model.layer.weight.value.data());
+  });
+});
+
+describe('LightningDataModule.loadFromCheckpoint', () => {
+  it('rebuilds the data module from its saved hyperparameters and state', async () => {
+    const { LightningDataModule } = await import('../../src/core/datamodule.js');
+    class DM extends LightningDataModule<Tensor> {
+      position = 0;
+      constructor(readonly options: { batchSize: number }) {
+        super();
+        this.saveHyperparameters(options);
+      }
+      override trainDataloader(): RandomData {
+        return new RandomData(2);
+      }
+      override stateDict(): Record<string, unknown> {
+        return { position: 7 };
+      }
+      override loadStateDict(state: Record<string, unknown>): void {
+        this.position = Number(state.position);
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'lts-dm-'));
+    const cb = new ModelCheckpoint({ dirpath: join(dir, 'ckpt') });
+    await new Trainer(opts(dir, { callbacks: [cb], maxEpochs: 1, limitValBatches: 0 })).fit(new Scripted(), { datamodule: new DM({ batchSize: 3 }) });
+    const dm = await DM.loadFromCheckpoint(cb.bestModelPath, { overrides: { extra: true } });
+    assert.deepEqual(dm.hparams, { batchSize: 3, extra: true });
+    assert.equal(dm.position, 7);
   });
 });
