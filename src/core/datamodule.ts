@@ -105,7 +105,7 @@ export class LightningDataModule<B = unknown> implements DataHooks<B> {
     const doc = await loadCheckpoint(path, await checkpointIO());
     try {
       const dm = new this({ ...(doc.datamoduleHyperParameters ?? {}), ...(options.overrides ?? {}) } as never);
-      if (doc.datamoduleState !== undefined) dm.loadStateDict(doc.datamoduleState as Record<string, unknown>);
+      if (doc.datamoduleState !== undefined) dm.loadStateDict(doc.datamoduleState);
       return dm;
     } finally {
       disposeCheckpoint(doc);
