@@ -15,6 +15,7 @@ import type {
   CallbackLike,
   DataHooks,
   GradientClipAlgorithm,
+  LoggableMetric,
   LogValue,
   ModelHooks,
   TrainingStepOutput,
@@ -304,8 +305,15 @@ export class LightningModule<B = unknown> extends Module {
     runtime.log(name, value, options);
   }
 
-  /** Record several metrics with the same options. */
-  logDict(values: Record<string, LogValue>, options: LogOptions = {}): void {
+  /**
+   * Record several metrics with the same options: an object of values, or a metric collection (anything with
+   * `metrics` and `key(name)`, like `MetricCollection`), whose metrics are logged under their prefixed names.
+   */
+  logDict(values: Record<string, LogValue> | MetricCollectionLike, options: LogOptions = {}): void {
+    if (isCollection(values)) {
+      for (const [name, metric] of Object.entries(values.metrics)) this.log(values.key(name), metric, options);
+      return;
+    }
     for (const [name, value] of Object.entries(values)) this.log(name, value, options);
   }
 
@@ -372,6 +380,16 @@ export interface LightningModule<B = unknown> extends ModelHooks<B>, DataHooks<B
   configureCallbacks?(): CallbackLike | CallbackLike[];
   /** Build layers lazily, once, before the optimizers are configured. */
   configureModel?(): Awaitable<void>;
+}
+
+/** The part of a metric collection `logDict` uses. */
+export interface MetricCollectionLike {
+  readonly metrics: Readonly<Record<string, LoggableMetric>>;
+  key(name: string): string;
+}
+
+function isCollection(x: unknown): x is MetricCollectionLike {
+  return typeof x === 'object' && x !== null && 'metrics' in x && typeof (x as { key?: unknown }).key === 'function';
 }
 
 function paramsOf(optimizer: Optimizer | LightningOptimizer): Parameter[] {

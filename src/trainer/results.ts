@@ -166,6 +166,12 @@ export class ResultCollection {
       this.entries.set(key, entry);
     }
     if (isMetric(value)) {
+      if (entry.metric !== undefined && entry.metric !== value) {
+        throw new MisconfigurationError(
+          `log("${meta.name}") in ${meta.fx} was given two different metric objects.`,
+          'Log each metric object under its own name (check MetricCollection prefixes for clashes).',
+        );
+      }
       entry.metric = value;
       return;
     }
