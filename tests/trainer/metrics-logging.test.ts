@@ -82,3 +82,27 @@ describe('metric objects in log()', () => {
     assert.equal(model.valAcc.updateCount, 0);
   });
 });
+
+describe('LitMNIST example', () => {
+  it('logs val_acc with Accuracy, equal to a hand count over the validation set', async () => {
+    const { LitMNIST } = await import('../../examples/fashion-mnist/lit-mnist.js');
+    const { FashionMNISTDataModule } = await import('../../examples/fashion-mnist/datamodule.js');
+    seedEverything(5);
+    const model = new LitMNIST({ hidden1: 32, hidden2: 32, lr: 5e-3 });
+    const datamodule = new FashionMNISTDataModule({ batchSize: 64 });
+    const trainer = new Trainer({ maxEpochs: 1, limitTrainBatches: 30, numSanityValSteps: 0, logger: false, enableCheckpointing: false, enableProgressBar: false, enableModelSummary: false, handleSignals: false });
+    await trainer.fit(model, { datamodule });
+    let correct = 0;
+    let total = 0;
+    for await (const [x, y] of datamodule.valDataloader() as AsyncIterable<[Tensor, Tensor]>) {
+      const pred = tf.tidy(() => tf.argMax(model.forward(x), 1)).dataSync();
+      const truth = y.dataSync();
+      pred.forEach((p, i) => (correct += p === truth[i] ? 1 : 0));
+      total += truth.length;
+      tf.dispose([x, y]);
+    }
+    assert.equal(total, 400);
+    assert.equal(trainer.callbackMetrics.val_acc, correct / total);
+    assert.ok(correct / total > 0.5, `learned something: ${correct}/${total}`);
+  });
+});
