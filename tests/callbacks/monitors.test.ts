@@ -14,7 +14,7 @@ import { Adam } from '../../src/optim/adam.js';
 import { StepLR } from '../../src/optim/lr-scheduler.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { selectBackend } from '../../src/runtime/backend.js';
-import type { Tensor } from '../../src/runtime/tf.js';
+import type { Scalar, Tensor } from '../../src/runtime/tf.js';
 import { Trainer } from '../../src/trainer/trainer.js';
 import type { TrainerOptions } from '../../src/trainer/trainer-options.js';
 import { BoringModel } from '../helpers/boring-model.js';
@@ -71,15 +71,14 @@ describe('LearningRateMonitor', () => {
         super();
         this.automaticOptimization = false;
       }
-      override trainingStep(batch: Tensor): undefined {
+      override trainingStep(batch: Tensor): Scalar {
         const [a, b] = [this.optimizer(0), this.optimizer(1)];
-        const loss = this.loss(this.forward(batch));
-        this.manualBackward(loss);
+        const loss = this.manualBackward(() => this.loss(this.forward(batch)));
         a.step();
         b.step();
         a.zeroGrad();
         b.zeroGrad();
-        return undefined;
+        return loss;
       }
       override configureOptimizers(): OptimizerConfigOutput {
         const a = new SGD(this.layer.parameters(), { lr: 0.1 });
@@ -89,10 +88,9 @@ describe('LearningRateMonitor', () => {
       }
     }
     const monitor = new LearningRateMonitor({ loggingInterval: 'step' });
-    const stats = await new Promise<Record<string, number>>((resolve, reject) => {
-      const grab = new LambdaCallback({ onTrainStart: (t) => resolve(monitor.extractStats(t, 'any')) });
-      new Trainer({ ...quiet, maxEpochs: 1, limitTrainBatches: 1, logger: new InMemoryLogger(), callbacks: [grab] }).fit(new M()).catch(reject);
-    });
+    let stats: Record<string, number> = {};
+    const grab = new LambdaCallback({ onTrainStart: (t) => { stats = monitor.extractStats(t, 'any'); } });
+    await new Trainer({ ...quiet, maxEpochs: 1, limitTrainBatches: 1, logger: new InMemoryLogger(), callbacks: [grab] }).fit(new M());
     // Optimizers with schedulers are named first (c is the first SGD seen), then the others in order.
     assert.deepEqual(stats, { custom: 0.3, 'lr-SGD-1': 0.1, 'lr-SGD-2': 0.2 });
   });
