@@ -44,33 +44,11 @@ export interface FromDatasetsOptions {
  *   override valDataloader() { return new DataLoader(this.val!, { batchSize: this.options.batchSize }); }
  * }
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the data hooks are declared once, in DataHooks
 export class LightningDataModule<B = unknown> implements DataHooks<B> {
   /** Call `prepareData` on local rank 0 of every node (true) or only on global rank 0 (false). */
   prepareDataPerNode = true;
   #hparams: Readonly<Record<string, unknown>> = Object.freeze({});
-
-  /** Download or write data once per node (see `prepareDataPerNode`); do not set state here. */
-  prepareData?(): Awaitable<void>;
-  /** Build datasets for `stage`; runs on every process. */
-  setup?(stage: Stage): Awaitable<void>;
-  /** Release what `setup` built. */
-  teardown?(stage: Stage): Awaitable<void>;
-  /** The training loader(s). */
-  trainDataloader?(): Awaitable<DataSources<B>>;
-  /** The validation loader(s). */
-  valDataloader?(): Awaitable<DataSources<B>>;
-  /** The test loader(s). */
-  testDataloader?(): Awaitable<DataSources<B>>;
-  /** The prediction loader(s). */
-  predictDataloader?(): Awaitable<DataSources<B>>;
-  /** Change a batch before it is moved to the device. */
-  onBeforeBatchTransfer?(batch: B, dataloaderIdx: number): B;
-  /** Move a batch to the device (override for custom batch types). */
-  transferBatchToDevice?(batch: B, device: string, dataloaderIdx: number): B;
-  /** Change a batch after it was moved to the device. */
-  onAfterBatchTransfer?(batch: B, dataloaderIdx: number): B;
-  /** Called when a run fails with `error`. */
-  onException?(error: unknown): Awaitable<void>;
 
   /** Hyperparameters saved with `saveHyperparameters` (stored in checkpoints and logged with the model's). */
   get hparams(): Readonly<Record<string, unknown>> {
@@ -133,4 +111,11 @@ export class LightningDataModule<B = unknown> implements DataHooks<B> {
     const hooks = (['trainDataloader', 'valDataloader', 'testDataloader', 'predictDataloader'] as const).filter((h) => this[h] !== undefined);
     return `${this.constructor.name}(${hooks.join(', ') || 'no dataloaders'})`;
   }
+}
+
+// The optional data hooks (prepareData, setup, teardown, *Dataloader, batch transfer, onException) come from DataHooks.
+ 
+export interface LightningDataModule<B = unknown> extends DataHooks<B> {
+  /** Called when a run fails with `error`. */
+  onException?(error: unknown): Awaitable<void>;
 }
