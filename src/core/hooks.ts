@@ -17,8 +17,11 @@ export type TrainerFn = 'fit' | 'validate' | 'test' | 'predict';
 /** Gradient clipping algorithm. */
 export type GradientClipAlgorithm = 'norm' | 'value';
 
-/** What `trainingStep` may return: a loss, an object with a `loss`, or nothing to skip the batch. */
-export type TrainingStepOutput = Scalar | ({ loss: Scalar } & Record<string, unknown>) | null | undefined | void;
+/**
+ * What `trainingStep` may return: a loss, an object with a `loss`, or nothing to skip the batch. The loss must be a
+ * scalar (checked when it is differentiated); it is typed `Tensor` because TF.js reductions return `Tensor`.
+ */
+export type TrainingStepOutput = Tensor | ({ loss: Tensor } & Record<string, unknown>) | null | undefined | void;
 
 /** The normalised output of a training batch that `onTrainBatchEnd` receives (`{ loss, ...extras }`). */
 export type StepOutput = Record<string, unknown> & { loss?: Scalar };

@@ -240,7 +240,7 @@ export class LightningModule<B = unknown> extends Module {
    * Manual optimization: compute `closure()` and its gradients, run the backward hooks and accumulate into
    * `.grad`. Returns the loss (freed when the batch ends).
    */
-  manualBackward(closure: () => Scalar): Scalar {
+  manualBackward(closure: () => Tensor): Scalar {
     const runtime = this.requireRuntime('manualBackward');
     if (this.automaticOptimization) {
       throw new MisconfigurationError(

@@ -26,7 +26,7 @@ function keepTensors(x: unknown, skip: unknown, depth = 0): void {
 
 function lossOf(out: TrainingStepOutput): Scalar | undefined {
   if (out === null || out === undefined) return undefined;
-  if (out instanceof tf.Tensor) return out;
+  if (out instanceof tf.Tensor) return out as Scalar;
   const loss = (out as { loss?: unknown }).loss;
   if (loss instanceof tf.Tensor) return loss as Scalar;
   throw new MisconfigurationError(
@@ -38,8 +38,8 @@ function lossOf(out: TrainingStepOutput): Scalar | undefined {
 /** `{ loss, ...extras }` as `onTrainBatchEnd` receives it. */
 export function normaliseOutput(out: TrainingStepOutput, loss: Scalar | undefined): StepOutput {
   if (out === null || out === undefined) return {};
-  if (out instanceof tf.Tensor) return { loss: loss ?? out };
-  return loss === undefined ? { ...out } : { ...out, loss };
+  if (out instanceof tf.Tensor) return { loss: loss ?? (out as Scalar) };
+  return { ...out, loss: loss ?? (out.loss as Scalar) };
 }
 
 function checkFinite(what: string, t: Tensor, hint: string): void {
