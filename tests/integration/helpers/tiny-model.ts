@@ -52,7 +52,7 @@ export class TinyModel extends LightningModule<XY> {
     return tf.mean(tf.square(tf.sub(this.forward(x), y)));
   }
 
-  override trainingStep(batch: XY): Scalar | null {
+  override trainingStep(batch: XY, _batchIdx = 0): Scalar | null {
     this.trainingSteps += 1;
     return this.loss(batch);
   }
