@@ -9,11 +9,17 @@ import type { LightningModule } from '../core/module.js';
 import { tf } from '../runtime/tf.js';
 import type { HookDispatcher } from './hook-dispatcher.js';
 
-/** Normalise one source or several into a list. */
-export function toSourceList<B>(sources: DataSources<B> | undefined): Array<DataSource<B>> {
+/** Normalise one source or several into a list; anything that is not iterable is an error naming what was received. */
+export function toSourceList<B>(sources: DataSources<B> | undefined, origin = 'the dataloader hook'): Array<DataSource<B>> {
   if (sources === undefined) return [];
-  if (isSource(sources)) return [sources];
-  return sources;
+  const list = isSource(sources) ? [sources] : (sources as unknown);
+  if (!Array.isArray(list) || !list.every((s) => isIterableLoader(s) || Array.isArray(s))) {
+    throw new MisconfigurationError(
+      `${origin} did not give a dataloader: received ${describeValue(sources)}.`,
+      'Return a DataLoader, an array of batches or any (async) iterable of batches (or an array of those).',
+    );
+  }
+  return list as Array<DataSource<B>>;
 }
 
 function isSource(x: unknown): x is DataSource {
@@ -168,7 +174,7 @@ export async function requestDataloaders<B>(
   datamodule: DataHooks<B> | undefined,
   module: LightningModule<B>,
 ): Promise<Array<DataSource<B>>> {
-  if (datamodule?.[hook] !== undefined) return toSourceList(await datamodule[hook]());
-  if (module[hook] !== undefined) return toSourceList((await dispatcher.callModule(hook)) as DataSources<B>);
+  if (datamodule?.[hook] !== undefined) return toSourceList(await datamodule[hook](), `${datamodule.constructor.name}.${hook}()`);
+  if (module[hook] !== undefined) return toSourceList((await dispatcher.callModule(hook)) as DataSources<B>, `${module.constructor.name}.${hook}()`);
   return [];
 }

@@ -74,9 +74,10 @@ export class LoggerConnector {
       );
     }
     const fx = this.currentFx;
+    const { onStep, onEpoch } = resolveLogScope(fx, options.onStep, options.onEpoch);
     const results = this.active;
     if (results === undefined || fx === undefined) {
-      throw new MisconfigurationError(`log("${name}") was called outside a loop hook.`, 'Call log() from a step or an epoch hook.');
+      throw new MisconfigurationError(`log("${name}") was called in ${fx ?? 'no hook'}, outside a running loop.`, 'Call log() from a step or an epoch hook.');
     }
     if (value instanceof tf.Tensor && value.size !== 1) {
       throw new MisconfigurationError(
@@ -84,7 +85,6 @@ export class LoggerConnector {
         'Reduce it first (e.g. tf.mean(x)), or log a metric object.',
       );
     }
-    const { onStep, onEpoch } = resolveLogScope(fx, options.onStep, options.onEpoch);
     const meta = {
       fx,
       name,

@@ -90,7 +90,9 @@ class ResultEntry {
   /** Read pending device values in one transfer and fold them into the running reduction. */
   flush(): void {
     if (this.pending.length === 0) return;
-    const values = tf.tidy(() => tf.stack(this.pending.map(([t]) => t))).dataSync();
+    const stacked = tf.stack(this.pending.map(([t]) => t));
+    const values = stacked.dataSync();
+    stacked.dispose();
     this.pending.forEach(([t, bs], i) => {
       this.fold(values[i] ?? Number.NaN, bs);
       t.dispose();

@@ -220,8 +220,20 @@ export class Trainer implements TrainerContext {
   /** Train `model`, validating as configured. */
   async fit<B>(model: LightningModule<B>, args: FitArgs<B> = {}): Promise<void> {
     const loaders: ExplicitLoaders = {};
-    if (args.trainDataloaders !== undefined) loaders.train = toSourceList(args.trainDataloaders);
-    if (args.valDataloaders !== undefined) loaders.val = toSourceList(args.valDataloaders);
+    if (args.trainDataloaders !== undefined) loaders.train = toSourceList(args.trainDataloaders, 'fit({ trainDataloaders })');
+    if (args.valDataloaders !== undefined) loaders.val = toSourceList(args.valDataloaders, 'fit({ valDataloaders })');
+    if (model.trainingStep === undefined) {
+      throw new MisconfigurationError(
+        `${model.constructor.name} has no trainingStep, so trainer.fit() has nothing to run.`,
+        'Define trainingStep(batch, batchIdx) returning the loss.',
+      );
+    }
+    if (loaders.train === undefined && args.datamodule?.trainDataloader === undefined && model.trainDataloader === undefined) {
+      throw new MisconfigurationError(
+        `trainer.fit() got no training data: no trainDataloaders, no datamodule.trainDataloader() and no ${model.constructor.name}.trainDataloader().`,
+        'Pass fit(model, { trainDataloaders }) or { datamodule }, or define trainDataloader() in the module.',
+      );
+    }
     this.stopRequested = false;
     await this.execute('fit', model, args.datamodule, loaders, async (run) => {
       const path = await resolveCkptPath(run, args.ckptPath);
@@ -261,7 +273,8 @@ export class Trainer implements TrainerContext {
       throw new MisconfigurationError(`trainer.${fn}() needs ${kind}Step in ${target.constructor.name}.`, `Define ${kind}Step(batch, batchIdx) in your LightningModule.`);
     }
     let results: Array<Record<string, number>> = [];
-    const loaders: ExplicitLoaders = args.dataloaders === undefined ? {} : fn === 'validate' ? { val: toSourceList(args.dataloaders) } : { test: toSourceList(args.dataloaders) };
+    const given = args.dataloaders === undefined ? undefined : toSourceList(args.dataloaders, `${fn}({ dataloaders })`);
+    const loaders: ExplicitLoaders = given === undefined ? {} : fn === 'validate' ? { val: given } : { test: given };
     await this.execute(fn, target, args.datamodule, loaders, async (run) => {
       await this.loadWeights(run, args.ckptPath);
       const limit = fn === 'validate' ? this.options.limitValBatches : this.options.limitTestBatches;
@@ -292,7 +305,7 @@ export class Trainer implements TrainerContext {
   /** Stream predictions batch by batch (nothing is held in memory); tensors are the caller's to dispose. */
   async *predictStream<B>(model?: LightningModule<B>, args: EvalArgs<B> = {}): AsyncGenerator<PredictionItem> {
     const target = this.resolveModel(model, 'predict');
-    const loaders: ExplicitLoaders = args.dataloaders === undefined ? {} : { predict: toSourceList(args.dataloaders) };
+    const loaders: ExplicitLoaders = args.dataloaders === undefined ? {} : { predict: toSourceList(args.dataloaders, 'predict({ dataloaders })') };
     const queue: PredictionItem[] = [];
     let wake: (() => void) | undefined;
     let finished = false;

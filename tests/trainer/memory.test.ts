@@ -106,7 +106,7 @@ describe('tensor memory during fit', () => {
   // BUG (reported): ResultEntry.flush() in src/trainer/results.ts never frees the stacked tensor it reads, one per
   // flush of an onEpoch key (3 per epoch here for train_loss, 1 for the validation keys).
   for (const [label, make] of [['automatic', () => new Mlp()], ['manual', () => new ManualMlp()]] as const) {
-    it(`${label} optimization: flat from epoch 1 to epoch 3, nothing left after disposing the module`, { todo: 'src/trainer/results.ts ResultEntry.flush leaks the stacked tensor of every flush' }, async () => {
+    it(`${label} optimization: flat from epoch 1 to epoch 3, nothing left after disposing the module`, async () => {
       seedEverything(0);
       const model = make();
       const parameterTensors = model.parameters().length;

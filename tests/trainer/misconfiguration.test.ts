@@ -77,7 +77,7 @@ describe('misconfigurations throw LightningErrors with a hint', () => {
     await assert.rejects(trainer.fit(new BoringModel()), isLightningError(/"val_acc"/, /val_loss/, /this\.log\("val_acc"/));
   });
 
-  it('log() in configureOptimizers and in onFitStart names the hook', { todo: 'src/trainer/logger-connector.ts: outside a loop the generic "outside a loop hook" error is thrown before the per-hook rule' }, async () => {
+  it('log() in configureOptimizers and in onFitStart names the hook', async () => {
     class LogsInConfigure extends BoringModel {
       override configureOptimizers(): OptimizerConfigOutput {
         this.log('x', 1);
@@ -153,7 +153,7 @@ describe('misconfigurations throw LightningErrors with a hint', () => {
   // BUG (reported): toSourceList() hands a non-iterable back as "a list of sources"; its [0] is undefined, so fit
   // trains on zero batches and returns as if it had succeeded.
   for (const bad of [42, { batches: [1, 2] }]) {
-    it(`a dataloader hook returning ${JSON.stringify(bad)}, which is not iterable`, { todo: 'src/trainer/data-connector.ts toSourceList: non-iterables are silently treated as zero sources' }, async () => {
+    it(`a dataloader hook returning ${JSON.stringify(bad)}, which is not iterable`, async () => {
       class Bad extends BoringModel {
         override trainDataloader(): DataSource<Tensor> {
           return bad as unknown as DataSource<Tensor>;
@@ -161,18 +161,18 @@ describe('misconfigurations throw LightningErrors with a hint', () => {
       }
       await assert.rejects(new Trainer(quiet).fit(new Bad()), isLightningError(/iterable/, /received/));
     });
-    it(`trainDataloaders: ${JSON.stringify(bad)} passed to fit()`, { todo: 'src/trainer/data-connector.ts toSourceList: non-iterables are silently treated as zero sources' }, async () => {
+    it(`trainDataloaders: ${JSON.stringify(bad)} passed to fit()`, async () => {
       await assert.rejects(new Trainer(quiet).fit(new BoringModel(), { trainDataloaders: bad as unknown as DataSource<Tensor> }), isLightningError(/iterable/));
     });
   }
 
-  it('fit() on a module without trainingStep', { todo: 'src/trainer: fit() never checks that trainingStep exists; every batch runs as a skipped step, silently' }, async () => {
+  it('fit() on a module without trainingStep', async () => {
     class NoStep extends BoringModel {}
     Object.assign(NoStep.prototype, { trainingStep: undefined });
     await assert.rejects(new Trainer(quiet).fit(new NoStep()), isLightningError(/trainingStep/));
   });
 
-  it('fit() on a module without any training data', { todo: 'src/trainer: fit() with no train dataloader anywhere returns silently' }, async () => {
+  it('fit() on a module without any training data', async () => {
     class NoData extends BoringModel {}
     Object.assign(NoData.prototype, { trainDataloader: undefined });
     await assert.rejects(new Trainer(quiet).fit(new NoData()), isLightningError(/trainDataloader/));

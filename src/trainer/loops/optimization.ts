@@ -95,7 +95,8 @@ export function runAutomatic(run: RunContext, batch: unknown, batchIdx: number, 
     output = normaliseOutput(raw, value);
     if (options.detectAnomaly) checkFinite('The loss returned by trainingStep', value, 'Check the inputs and the learning rate; lower it or clip gradients.');
     stageGradients(module, params, grads);
-    if (!shouldAccumulate && lightningOptimizer !== undefined) {
+    // Gradients are zeroed on the first batch of each accumulation window, before its backward (Lightning's order).
+    if (batchIdx % k === 0 && lightningOptimizer !== undefined) {
       dispatcher.callCallbacksSync('onBeforeZeroGrad', [lightningOptimizer.optimizer]);
       dispatcher.callModuleSync('onBeforeZeroGrad', lightningOptimizer.optimizer);
       dispatcher.callModuleSync('optimizerZeroGrad', run.trainer.currentEpoch, batchIdx, lightningOptimizer.optimizer);
