@@ -13,6 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // cpu backend); lightning-ts reports the backend it chose and why instead.
 tf.env().set('PROD', true);
 import './patches.js';
+import './chained-ops.js';
 
 import type { Tensor } from '@tensorflow/tfjs-core';
 

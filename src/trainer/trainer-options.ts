@@ -38,7 +38,7 @@ export interface TrainerOptions {
   limitTestBatches?: number;
   /** Prediction batches (fraction or count). Default: all. */
   limitPredictBatches?: number;
-  /** Overfit on this many (or this fraction of) training batches, also used for validation. Default: 0. */
+  /** Overfit on this many (or this fraction of) training batches, also used for validation, in the same order every epoch. Default: 0. */
   overfitBatches?: number;
   /** Validate every fraction of an epoch (float ≤ 1) or every N training batches (integer). Default: 1.0. */
   valCheckInterval?: number;
@@ -148,6 +148,12 @@ export function resolveTrainerOptions(o: TrainerOptions = {}): Readonly<Resolved
   let limits = [o.limitTrainBatches ?? all, o.limitValBatches ?? all, o.limitTestBatches ?? all, o.limitPredictBatches ?? all] as const;
   let numSanityValSteps = o.numSanityValSteps ?? 2;
   let valInterval = valCheckInterval;
+  const overfit = o.overfitBatches ?? 0;
+  check(overfit >= 0 && (overfit < 1 || Number.isInteger(overfit)), `overfitBatches must be a fraction in [0, 1) or a whole number of batches; received ${overfit}.`, 'Use e.g. overfitBatches: 10.');
+  if (overfit > 0) {
+    // Train and validate on the same first batches, in the same order every epoch (Lightning's overfit_batches).
+    limits = [overfit, overfit, limits[2], limits[3]];
+  }
   if (fastDevRun > 0) {
     maxEpochs = 1;
     maxSteps = fastDevRun;

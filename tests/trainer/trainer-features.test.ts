@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/runtime/backend.js';
+import { tf } from '../../src/runtime/tf.js';
 import type { Tensor } from '../../src/runtime/tf.js';
 import { Trainer } from '../../src/trainer/trainer.js';
 import { OneCycleLR } from '../../src/optim/lr-scheduler-cyclic.js';
@@ -80,4 +81,33 @@ describe('Trainer features', () => {
     assert.equal(trainer.currentEpoch, 1);
     assert.ok(!existsSync(join(dir, 'checkpoints')) && !existsSync(join(dir, 'lightning_logs')));
   });
+
+  it('overfitBatches trains and validates on the same first batches', async () => {
+    const seen: string[] = [];
+    class M extends BoringModel {
+      override trainDataloader(): DataSource<Tensor> {
+        return [0, 1, 2, 3, 4].map((i) => tf.fill([2, 32], i));
+      }
+      override trainingStep(batch: Tensor, batchIdx: number): ReturnType<BoringModel['trainingStep']> {
+        seen.push(`t${batch.dataSync()[0]}`);
+        return super.trainingStep(batch, batchIdx);
+      }
+      override validationStep(batch: Tensor): unknown {
+        seen.push(`v${batch.dataSync()[0]}`);
+        return undefined;
+      }
+    }
+    await new Trainer({ ...quiet, maxEpochs: 2, overfitBatches: 2, numSanityValSteps: 0 }).fit(new M());
+    assert.deepEqual(seen, ['t0', 't1', 'v0', 'v1', 't0', 't1', 'v0', 'v1']);
+  });
+
+  it('detectAnomaly names the non-finite loss', async () => {
+    class M extends BoringModel {
+      override trainingStep(): ReturnType<BoringModel['trainingStep']> {
+        return tf.div(tf.scalar(0), tf.mul(this.layer.weight.value, 0).sum()) as ReturnType<BoringModel['trainingStep']>;
+      }
+    }
+    await assert.rejects(new Trainer({ ...quiet, maxEpochs: 1, detectAnomaly: true, limitValBatches: 0 }).fit(new M()), /trainingStep is NaN or infinite[\s\S]*hint:/);
+  });
 });
+

@@ -27,13 +27,14 @@ export class FitLoop {
   hasValidation(): boolean {
     const { module, datamodule, explicitLoaders, options } = this.runContext;
     if (module.validationStep === undefined || options.limitValBatches === 0) return false;
+    if (options.overfitBatches > 0) return true;
     return explicitLoaders.val !== undefined || datamodule?.valDataloader !== undefined || module.valDataloader !== undefined;
   }
 
   private async valLoaders(): Promise<DataSource[]> {
     const rc = this.runContext;
     if (rc.valLoaders === undefined) {
-      rc.valLoaders = rc.explicitLoaders.val ?? (await requestDataloaders('valDataloader', rc.dispatcher, rc.datamodule, rc.module));
+      rc.valLoaders = rc.options.overfitBatches > 0 ? (await this.trainSources()).slice(0, 1) : (rc.explicitLoaders.val ?? (await requestDataloaders('valDataloader', rc.dispatcher, rc.datamodule, rc.module)));
       rc.numValBatches = evalBatchCounts(rc.valLoaders, rc.options.limitValBatches, 'limitValBatches');
     }
     return rc.valLoaders;
@@ -118,7 +119,7 @@ export class FitLoop {
       } else {
         // After an epoch-end checkpoint the loader's saved state still carries its shuffle seed.
         if (restart?.dataloaderState !== undefined) loader.loadStateDict?.(restart.dataloaderState);
-        loader.setEpoch?.(epoch);
+        loader.setEpoch?.(options.overfitBatches > 0 ? 0 : epoch);
         progress.epoch.increment('ready');
         progress.batch.resetCurrent();
         await dispatcher.callBoth('onTrainEpochStart', []);
@@ -149,11 +150,18 @@ export class FitLoop {
     progress.epoch.increment('completed');
   }
 
-  /** Request the training data (or use what `estimatedSteppingBatches` already requested). */
+  /** The training sources, requested once (also early, for `estimatedSteppingBatches` or `overfitBatches`). */
+  private async trainSources(): Promise<DataSource[]> {
+    const rc = this.runContext;
+    rc.earlyTrainLoaders ??= rc.explicitLoaders.train ?? requestDataloaders('trainDataloader', rc.dispatcher, rc.datamodule, rc.module);
+    return await rc.earlyTrainLoaders;
+  }
+
+  /** Request the training data (or use what was requested early). */
   private async setupTrainData(early?: Promise<DataSource[]> | DataSource[]): Promise<void> {
     const rc = this.runContext;
+    const loaders = early !== undefined ? await early : await this.trainSources();
     rc.earlyTrainLoaders = undefined;
-    const loaders = early !== undefined ? await early : (rc.explicitLoaders.train ?? (await requestDataloaders('trainDataloader', rc.dispatcher, rc.datamodule, rc.module)));
     rc.trainLoader = loaders[0];
     rc.numTrainingBatches = rc.trainLoader === undefined ? 0 : limitBatches(rc.trainLoader.length, rc.options.limitTrainBatches, 'limitTrainBatches');
   }
