@@ -2,13 +2,17 @@
 import { BackendError } from '../errors.js';
 import { tf } from './tf.js';
 
-/** Backends lightning-ts can run on. `"auto"` picks the fastest available for the environment. */
-export type BackendName = 'auto' | 'cpu' | 'wasm' | 'tensorflow' | 'webgl' | 'webgpu';
+/**
+ * Backends lightning-ts can run on. `"auto"` picks the fastest available for the environment. `"native"` is
+ * `@lightning-ts/backend-native` (OpenBLAS + oneDNN through an N-API addon; Node only).
+ */
+export type BackendName = 'auto' | 'cpu' | 'wasm' | 'native' | 'tensorflow' | 'webgl' | 'webgpu';
 
 /** Packages that provide each backend, for error messages. */
 const BACKEND_PACKAGES: Record<Exclude<BackendName, 'auto'>, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
   wasm: '@tensorflow/tfjs-backend-wasm',
+  native: '@lightning-ts/backend-native',
   tensorflow: '@tensorflow/tfjs-node',
   webgl: '@tensorflow/tfjs-backend-webgl',
   webgpu: '@tensorflow/tfjs-backend-webgpu',
@@ -24,8 +28,32 @@ export function onBackendSelected(hook: (backend: string) => void): void {
   backendInitHooks.push(hook);
 }
 
+/** What `@lightning-ts/backend-native` exports about itself (it registers the backend when imported). */
+interface NativeBackendModule {
+  isNativeAvailable?: boolean;
+  nativeUnavailableReason?: string;
+}
+
+/** Import the native backend; a package that is installed but whose addon is not built throws a one-line reason. */
+async function importNativeBackend(pkg: string): Promise<void> {
+  let mod: NativeBackendModule;
+  try {
+    mod = (await import(/* @vite-ignore */ pkg)) as NativeBackendModule;
+  } catch (cause) {
+    throw new BackendError(
+      `the package ${pkg} is not installed`,
+      `Install it with \`npm install ${pkg}\` on a machine with OpenBLAS and oneDNN (Debian/Ubuntu: apt-get install libopenblas-dev libdnnl-dev), or use accelerator "wasm" or "cpu".`,
+      { cause },
+    );
+  }
+  if (mod.isNativeAvailable !== true) {
+    throw new BackendError(mod.nativeUnavailableReason ?? 'its addon is unavailable', 'Or use accelerator "wasm" or "cpu".');
+  }
+}
+
 async function importBackendPackage(name: Exclude<BackendName, 'auto'>): Promise<void> {
   const pkg = BACKEND_PACKAGES[name];
+  if (name === 'native') return importNativeBackend(pkg);
   try {
     switch (name) {
       case 'cpu':
@@ -58,7 +86,7 @@ async function tryInit(name: Exclude<BackendName, 'auto'>): Promise<boolean> {
 
 /** Order in which `"auto"` tries backends. */
 function autoOrder(): Array<Exclude<BackendName, 'auto'>> {
-  return isNode ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+  return isNode ? ['native', 'tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
 }
 
 /** The result of `selectBackend`: which backend runs, and why. */
@@ -70,7 +98,7 @@ export interface BackendChoice {
 let current: BackendChoice | undefined;
 
 /**
- * Select and initialise a TF.js backend. `"auto"` prefers tfjs-node (if installed) > wasm > cpu in Node and
+ * Select and initialise a TF.js backend. `"auto"` prefers native (if built) > tfjs-node (if installed) > wasm > cpu in Node and
  * webgpu > webgl > wasm > cpu in a browser. Throws a `BackendError` naming the package when an explicit choice is missing.
  */
 export async function selectBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
@@ -97,8 +125,10 @@ export async function selectBackend(name: BackendName = 'auto'): Promise<Backend
           break;
         }
         skipped.push(`${candidate} (failed to initialise)`);
-      } catch {
-        skipped.push(`${candidate} (${BACKEND_PACKAGES[candidate]} not installed)`);
+      } catch (cause) {
+        // The native backend says in one line why it is unavailable and how to enable it.
+        const why = candidate === 'native' && cause instanceof BackendError ? cause.message.split('\n')[0] : undefined;
+        skipped.push(`${candidate} (${why ?? `${BACKEND_PACKAGES[candidate]} not installed`})`);
       }
     }
     if (current === undefined) {
