@@ -2,6 +2,8 @@
  * The update engine shared by every elementwise optimizer. An optimizer writes its rule once, over tensors; the
  * engine runs it either per parameter tensor or once over a param group's flattened parameters, gradients and
  * state (one concat, ~14 kernels, one split), which saves ~14 kernel dispatches per extra parameter tensor.
+ * When the active backend registers a fused kernel for the optimizer (the native backend does for SGD, Adam,
+ * AdamW and RMSprop), that one kernel replaces the rule's ~14, with the same numbers.
  */
 import { MisconfigurationError, StateDictError } from '../errors.js';
 import type { Parameter } from '../nn/parameter.js';
@@ -52,6 +54,42 @@ interface FlatState {
   flatParam: Tensor;
   /** Each parameter's data id right after the last update, to detect outside assignments. */
   dataIds: object[];
+}
+
+/** A one-kernel update a backend may register for an optimizer: its kernel name and state buffers, in output order. */
+interface FusedUpdate {
+  kernelName: string;
+  stateNames(group: Readonly<Record<string, unknown>>): string[];
+}
+
+const adamState = (g: Readonly<Record<string, unknown>>): string[] =>
+  g.amsgrad === true ? ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] : ['exp_avg', 'exp_avg_sq'];
+
+/**
+ * Fused updates by optimizer class (the native backend registers these kernels; keyed by class so a subclass
+ * that changes `rule` keeps the generic path). A kernel takes `{ param, grad, ...state }` and the group's numeric
+ * and boolean options plus `step` as attributes, returns `[param, ...state]`, and gives the generic rule's numbers.
+ */
+const FUSED_UPDATES: Readonly<Record<string, FusedUpdate>> = {
+  Adam: { kernelName: 'LightningAdamUpdate', stateNames: adamState },
+  AdamW: { kernelName: 'LightningAdamWUpdate', stateNames: adamState },
+  SGD: { kernelName: 'LightningSGDUpdate', stateNames: (g) => (g.momentum !== 0 ? ['momentum_buffer'] : []) },
+  RMSprop: {
+    kernelName: 'LightningRMSpropUpdate',
+    stateNames: (g) => ['square_avg', ...(g.centered === true ? ['grad_avg'] : []), ...(Number(g.momentum) > 0 ? ['momentum_buffer'] : [])],
+  },
+};
+
+type AttrValue = number | boolean | number[];
+
+/** The group's numeric and boolean options (and number pairs such as betas), as kernel attributes. */
+function groupAttrs(group: Readonly<Record<string, unknown>>, step: number): Record<string, AttrValue> {
+  const attrs: Record<string, AttrValue> = { step };
+  for (const [key, value] of Object.entries(group)) {
+    if (typeof value === 'number' || typeof value === 'boolean') attrs[key] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) attrs[key] = value;
+  }
+  return attrs;
 }
 
 /** Mean parameter size (elements) up to which `"auto"` flattens a group. */
@@ -111,6 +149,23 @@ export abstract class ElementwiseOptimizer<O extends BaseGroupOptions> extends O
   /** The update rule over (possibly flattened) tensors; runs inside `tf.tidy`. */
   protected abstract rule(group: ParamGroup<O>, input: RuleInput): RuleOutput;
 
+  /** Run one update with the active backend's fused kernel when it has one for this optimizer, else `rule`. */
+  private applyRule(group: ParamGroup<O>, input: RuleInput): RuleOutput {
+    const fused = FUSED_UPDATES[this.constructor.name];
+    if (fused === undefined || tf.getKernel(fused.kernelName, tf.getBackend()) === undefined) return this.rule(group, input);
+    const options = group as unknown as Readonly<Record<string, unknown>>;
+    const names = fused.stateNames(options);
+    const { state } = input;
+    const matches = state === null || (Object.keys(state).length === names.length && names.every((n) => state[n] !== undefined));
+    if (!matches || input.param.dtype !== 'float32' || input.grad.dtype !== 'float32') return this.rule(group, input);
+    const inputs: Record<string, Tensor> = { param: input.param, grad: input.grad };
+    if (state !== null) for (const n of names) inputs[n] = state[n] as Tensor;
+    const outs = tf.engine().runKernel<Tensor[]>(fused.kernelName, inputs, groupAttrs(options, input.step));
+    const next: Record<string, Tensor> = {};
+    names.forEach((n, i) => (next[n] = outs[i + 1] as Tensor));
+    return { param: outs[0] as Tensor, state: next };
+  }
+
   protected override update(): void {
     for (const group of this.paramGroups) {
       const active = group.params.filter((p) => p.grad !== null);
@@ -158,7 +213,7 @@ export abstract class ElementwiseOptimizer<O extends BaseGroupOptions> extends O
     const out = tf.tidy(() => {
       const param = stale ? flatten(params.map((p) => p.value)) : flat.flatParam;
       const grad = flatten(params.map((p) => p.grad as Tensor));
-      const r = this.rule(group, { param, grad, state: flat.step === 0 ? null : flat.buffers, step });
+      const r = this.applyRule(group, { param, grad, state: flat.step === 0 ? null : flat.buffers, step });
       const pieces = unflattenTo(r.param, params);
       params.forEach((p, i) => p.assign(pieces[i] as Tensor));
       return { param: r.param, state: r.state };
@@ -178,7 +233,7 @@ export abstract class ElementwiseOptimizer<O extends BaseGroupOptions> extends O
     const previous = this.tensorStates.get(p);
     const step = (previous?.step ?? 0) + 1;
     const out = tf.tidy(() => {
-      const r = this.rule(group, { param: p.value, grad: p.grad as Tensor, state: previous?.buffers ?? null, step });
+      const r = this.applyRule(group, { param: p.value, grad: p.grad as Tensor, state: previous?.buffers ?? null, step });
       p.assign(r.param);
       return r.state;
     });
