@@ -34,10 +34,25 @@ export async function launchDashboard(options: DashboardOptions, io: DashboardIo
 }
 
 /**
- * Run the `dashboard` subcommand with the arguments after it (`['--logdir', 'runs', '--port', '0']`); resolves with
- * the running server, which stops on SIGINT/SIGTERM.
+ * Start the dashboard for a training run: loopback, `port` (default 6006) or any free port when that one is busy, and
+ * without keeping the process alive once training is done. Prints the address.
  */
-export async function runDashboardCli(argv: readonly string[], io: DashboardIo = {}): Promise<DashboardServer> {
+export async function startTrainerDashboard(logDir: string, options: { port?: number; host?: string } & DashboardIo = {}): Promise<DashboardServer> {
+  const base: DashboardOptions = { logDir, port: options.port ?? 6006, host: options.host ?? '127.0.0.1', keepProcessAlive: false };
+  const io = options.print === undefined ? {} : { print: options.print };
+  try {
+    return await launchDashboard(base, io);
+  } catch (e) {
+    if (!(e instanceof MisconfigurationError) || !/already in use/.test(e.message)) throw e;
+    return launchDashboard({ ...base, port: 0 }, io);
+  }
+}
+
+/**
+ * Run the `dashboard` subcommand with the arguments after it (`['--logdir', 'runs', '--port', '0']`); resolves with
+ * the running server, which stops on SIGINT/SIGTERM (undefined after `--help`).
+ */
+export async function runDashboardCli(argv: readonly string[], io: DashboardIo = {}): Promise<DashboardServer | undefined> {
   const command = new Command('dashboard')
     .description('Serve a live web dashboard of the runs in a log dir')
     .option('--logdir <dir>', 'log dir to show', 'lightning_logs')
@@ -48,6 +63,7 @@ export async function runDashboardCli(argv: readonly string[], io: DashboardIo =
   try {
     command.parse([...argv], { from: 'user' });
   } catch (e) {
+    if (e instanceof CommanderError && e.code === 'commander.helpDisplayed') return undefined;
     if (e instanceof CommanderError) throw new MisconfigurationError(`dashboard: ${e.message.replace(/^error: /, '')}`, 'Usage: lightning-ts dashboard [--logdir lightning_logs] [--port 6006] [--host 127.0.0.1]', { cause: e });
     throw e;
   }

@@ -22,6 +22,7 @@ interface PageState {
   ready: boolean;
   runs: string[];
   points: Record<string, Record<string, number>>;
+  lines: Record<string, number>;
   errors: string[];
 }
 
@@ -99,6 +100,32 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await page.waitForFunction(() => document.querySelector('#runs tbody tr[data-run="live/version_0"] .status')?.textContent === 'success');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     t.diagnostic(`screenshot: ${SCREENSHOT}`);
+    assert.deepEqual(problems, []);
+  });
+
+  it('switches to the epoch axis, smoothing and log scale, and drops a deselected run from the charts', async () => {
+    const state = (): Promise<PageState> => readState(page);
+    const settle = (): Promise<unknown> => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.selectOption('#x-axis', 'epoch');
+    await settle();
+    assert.deepEqual((await state()).points['train/loss'], { 'exp/version_0': 3, 'exp/version_1': 2, 'live/version_0': 1 }, 'last value of each epoch');
+    await page.selectOption('#x-axis', 'step');
+    await page.locator('#smoothing').fill('0.6');
+    await settle();
+    assert.equal((await state()).lines['train/loss'], 6, 'a faint raw line and a smoothed line per run');
+    assert.deepEqual((await state()).points['train/loss'], { 'exp/version_0': 12, 'exp/version_1': 8, 'live/version_0': 5 });
+    await page.check('#log-scale');
+    await settle();
+    const positive = (steps: number, lr: number): number =>
+      Array.from({ length: steps }, (_, s) => 2 * Math.exp(-s * lr * 10) + 0.05 * Math.sin(s)).filter((v) => v > 0).length;
+    assert.ok(positive(12, 0.05) < 12, 'the fixture has non-positive losses');
+    assert.deepEqual((await state()).points['train/loss'], { 'exp/version_0': positive(12, 0.05), 'exp/version_1': positive(8, 0.1), 'live/version_0': 5 });
+    await page.uncheck('#log-scale');
+    await page.locator('#smoothing').fill('0');
+    await page.locator('tr[data-run="exp/version_1"] input[type="checkbox"]').uncheck();
+    await settle();
+    assert.deepEqual((await state()).points['train/loss'], { 'exp/version_0': 12, 'live/version_0': 5 });
+    assert.equal(await page.locator('#test-metrics tbody tr').count(), 1);
     assert.deepEqual(problems, []);
   });
 

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { runDashboardCli } from '../../src/dashboard/cli.js';
+import { runDashboardCli, startTrainerDashboard } from '../../src/dashboard/cli.js';
 import type { PointsEvent, RunData, RunSummary } from '../../src/dashboard/run-types.js';
 import { startDashboard } from '../../src/dashboard/server.js';
 import { MisconfigurationError } from '../../src/errors.js';
@@ -94,6 +94,19 @@ describe('dashboard server', () => {
     }
   });
 
+  it('starts a training run\'s dashboard on the asked port, or on a free one when it is busy', async () => {
+    const printed: string[] = [];
+    const first = await startTrainerDashboard(dir, { port: 0, print: (l) => printed.push(l) });
+    const second = await startTrainerDashboard(dir, { port: first.port, print: (l) => printed.push(l) });
+    try {
+      assert.notEqual(second.port, first.port);
+      assert.deepEqual(printed, [`Dashboard: ${first.url} (log dir ${dir})`, `Dashboard: ${second.url} (log dir ${dir})`]);
+      assert.equal((await rawGet(second.port, '/api/runs')).status, 200);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
   it('survives garbage appended to a live file and keeps streaming', async () => {
     const logger = new JsonlLogger({ saveDir: dir, name: 'exp' });
     logger.logMetrics({ loss: 1 }, 0);
@@ -115,6 +128,7 @@ describe('dashboard server', () => {
   it('starts from the CLI arguments, prints its URL, and explains bad options and a busy port', async () => {
     const printed: string[] = [];
     const server = await runDashboardCli(['--logdir', join(dir, 'not-yet'), '--port', '0'], { print: (l) => printed.push(l) });
+    assert.ok(server !== undefined);
     try {
       assert.match(printed[0] ?? '', new RegExp(`^Dashboard: http://127\\.0\\.0\\.1:${server.port}/ \\(log dir ${join(dir, 'not-yet')}\\)$`));
       assert.match(printed[1] ?? '', /does not exist yet/);
@@ -123,6 +137,9 @@ describe('dashboard server', () => {
     } finally {
       await server.close();
     }
+    const help: string[] = [];
+    assert.equal(await runDashboardCli(['--help'], { print: (l) => help.push(l) }), undefined);
+    assert.match(help.join('\n'), /--logdir <dir>.*\(default: "lightning_logs"\)[\s\S]*--port <port>.*\(default: "6006"\)[\s\S]*--host <host>.*\(default: "127\.0\.0\.1"\)/);
     await assert.rejects(runDashboardCli(['--port', 'abc']), (e: Error) => e instanceof MisconfigurationError && /--port/.test(e.message));
     await assert.rejects(runDashboardCli(['--bogus']), (e: Error) => e instanceof MisconfigurationError && /unknown option/.test(e.message));
   });

@@ -59,6 +59,11 @@ export class MetricChart {
     return out;
   }
 
+  /** Number of lines drawn (one per run, two when smoothing). */
+  lineCount(): number {
+    return this.plot === null ? 0 : this.plot.series.length - 1;
+  }
+
   /** Draw these runs with these settings. */
   update(runs: readonly RunCurve[], settings: ChartSettings): void {
     const isSmoothed = settings.smoothing > 0;

@@ -14,6 +14,8 @@ interface DashboardState {
   selected: string[];
   /** Drawn points per metric and run. */
   points: Record<string, Record<string, number>>;
+  /** Lines drawn per metric. */
+  lines: Record<string, number>;
   /** Server-sent events received. */
   events: number;
   /** Renders done. */
@@ -41,7 +43,7 @@ const settings: ChartSettings = { xAxis: 'step', smoothing: 0, isLogScale: false
 let filter = '';
 let renderPending = false;
 let hasHello = false;
-const exposed: DashboardState = { ready: false, runs: [], selected: [], points: {}, events: 0, renders: 0, errors: [] };
+const exposed: DashboardState = { ready: false, runs: [], selected: [], points: {}, lines: {}, events: 0, renders: 0, errors: [] };
 window.__dashboard = exposed;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -148,6 +150,7 @@ function render(): void {
   exposed.runs = runs.map((s) => s.id);
   exposed.selected = [...selected];
   exposed.points = Object.fromEntries([...charts].map(([m, c]) => [m, c.pointCounts()]));
+  exposed.lines = Object.fromEntries([...charts].map(([m, c]) => [m, c.lineCount()]));
   exposed.renders += 1;
   exposed.ready = hasHello && queued.size === 0;
 }
