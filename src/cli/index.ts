@@ -6,7 +6,7 @@ export type { ConfigIssue } from './errors.js';
 export { SaveConfigCallback, formatConfig } from './save-config.js';
 export type { SaveConfigOptions, ConfigWriter } from './save-config.js';
 export { LightningConfig, TrainerConfig, ClassSpec, ComponentSpec, LrSchedulerSpec, TRAINER_DEFAULTS } from './schema.js';
-export { validateConfig } from './validate.js';
+export { validateConfig, validateInitArgs } from './validate.js';
 export { parseArgs, parseValue } from './args.js';
 export type { ConfigStep, ParsedArgs } from './args.js';
 export { buildRawConfig } from './merge.js';

@@ -15,6 +15,7 @@ import { ConfigError } from './errors.js';
 import { isPlainObject } from './merge.js';
 import type { ClassSpec, LrSchedulerSpec, TrainerConfig } from './schema.js';
 import { TRAINER_DEFAULTS } from './schema.js';
+import { validateInitArgs } from './validate.js';
 
 type PlainTrainerConfig = {
   [K in Exclude<keyof TrainerConfig, 'logger' | 'callbacks'>]?: Exclude<TrainerConfig[K], null> | (K extends 'checkValEveryNEpochs' ? null : never);
@@ -37,15 +38,19 @@ async function instantiateNested(value: unknown, path: string): Promise<unknown>
   return out;
 }
 
-/** The constructor arguments of a spec: none without initArgs (so constructor defaults apply), else one object. */
-async function constructorArgs(initArgs: Record<string, unknown> | undefined, path: string): Promise<unknown[]> {
-  return initArgs === undefined ? [] : [await instantiateNested(initArgs, `${path}.initArgs`)];
+/**
+ * The constructor arguments of a spec: none without initArgs (so constructor defaults apply), else one object,
+ * checked against the class's `static initArgsSchema` when it has one.
+ */
+async function constructorArgs(cls: AnyClass, initArgs: Record<string, unknown> | undefined, path: string): Promise<unknown[]> {
+  const checked = validateInitArgs(cls, initArgs, path);
+  return checked === undefined ? [] : [await instantiateNested(checked, `${path}.initArgs`)];
 }
 
 /** Load and construct a class spec (`path` is its dotted config path, e.g. `trainer.callbacks.0`). */
 export async function instantiate(spec: { classPath: string; initArgs?: Record<string, unknown> | undefined }, path: string, cls?: AnyClass): Promise<unknown> {
   const resolved = cls ?? (await loadClass(spec.classPath, `${path}.classPath`));
-  return construct(resolved, await constructorArgs(spec.initArgs, path), path);
+  return construct(resolved, await constructorArgs(resolved, spec.initArgs, path), path);
 }
 
 /** Construct `cls` (or the spec's classPath) and check the instance with `accept`. */
@@ -62,7 +67,7 @@ export async function instantiateComponent<T>(
   }
   const cls = classPath !== undefined ? await loadClass(classPath, `${path}.classPath`) : given;
   if (cls === undefined) return undefined;
-  const instance = construct(cls, await constructorArgs(spec?.initArgs, path), path);
+  const instance = construct(cls, await constructorArgs(cls, spec?.initArgs, path), path);
   if (!check.accept(instance)) {
     throw ConfigError.at(classPath !== undefined ? `${path}.classPath` : path, `${cls.name} is not ${check.what}`, `Point ${path}.classPath at a class that extends ${check.what} (imported from the same lightning-ts the CLI runs).`);
   }
@@ -137,14 +142,16 @@ export async function overrideConfigureOptimizers(module: LightningModule, optim
   if (optimizer === null && lrScheduler === null) return;
   const optimizerClass = optimizer === null ? undefined : await loadClass(optimizer.classPath, 'optimizer.classPath');
   const schedulerClass = lrScheduler === null ? undefined : await loadClass(lrScheduler.classPath, 'lrScheduler.classPath');
+  const optimizerArgs = optimizerClass === undefined ? undefined : validateInitArgs(optimizerClass, optimizer?.initArgs, 'optimizer');
+  const schedulerArgs = schedulerClass === undefined ? undefined : validateInitArgs(schedulerClass, lrScheduler?.initArgs, 'lrScheduler');
   const original = module.configureOptimizers?.bind(module);
   if (optimizerClass !== undefined && original !== undefined) {
     warn('LT2101', `${module.constructor.name}.configureOptimizers is replaced by the config's optimizer${lrScheduler !== null ? ' and lrScheduler' : ''} sections.`);
   }
   module.configureOptimizers = (): OptimizerConfigOutput => {
     let opt: Optimizer;
-    if (optimizerClass !== undefined && optimizer !== null) {
-      opt = checkOptimizer(construct(optimizerClass, [module.parameters(), optimizer.initArgs ?? {}], 'optimizer'), 'optimizer');
+    if (optimizerClass !== undefined) {
+      opt = checkOptimizer(construct(optimizerClass, [module.parameters(), optimizerArgs ?? {}], 'optimizer'), 'optimizer');
     } else {
       const own: unknown = original?.();
       if (!isOptimizer(own)) {
@@ -153,7 +160,7 @@ export async function overrideConfigureOptimizers(module: LightningModule, optim
       opt = own;
     }
     if (schedulerClass === undefined || lrScheduler === null) return opt;
-    const args = lrScheduler.initArgs === undefined ? [opt] : [opt, lrScheduler.initArgs];
+    const args = schedulerArgs === undefined ? [opt] : [opt, schedulerArgs];
     const scheduler = construct(schedulerClass, args, 'lrScheduler') as SchedulerLike;
     return { optimizer: opt, lrScheduler: schedulerEntry(scheduler, lrScheduler) };
   };

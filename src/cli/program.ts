@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<TrainerFn, string> = {
 };
 
 const OPTIONS_HELP = `
-Options (applied in order; later ones win):
+Config options (applied in order; later ones win):
   -c, --config <file>           YAML config; repeat to merge several files in order
   --<section>.<key> <value>     override any value: --trainer.maxEpochs 5, --model.initArgs.lr 0.01,
                                 --data.initArgs.batchSize=128 (values are YAML: 5, true, null, [1, 2])

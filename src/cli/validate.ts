@@ -59,14 +59,25 @@ function deepestUnionIssue(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssu
   return best;
 }
 
-function convertIssue(issue: z.core.$ZodIssue, raw: unknown, sources: ConfigSources, prefix: readonly PathKey[] = []): ConfigIssue[] {
-  const pathKeys = [...prefix, ...issue.path];
+/** What `convertIssue` needs besides the issue: the validated value, sources, and the keys known at a path. */
+interface IssueContext {
+  readonly raw: unknown;
+  readonly sources: ConfigSources;
+  /** Dotted prefix of `raw` in the whole config (`model.initArgs` for a class's initArgs; empty for the config). */
+  readonly prefix: readonly PathKey[];
+  readonly keysAt: (path: ReadonlyArray<string | number>) => readonly string[] | undefined;
+}
+
+function convertIssue(issue: z.core.$ZodIssue, context: IssueContext, base: readonly PathKey[] = []): ConfigIssue[] {
+  const { raw, sources } = context;
+  const relative = [...base, ...issue.path];
+  const pathKeys = [...context.prefix, ...relative];
   const path = dotted(pathKeys);
-  const received = valueAt(raw, pathKeys);
+  const received = valueAt(raw, relative);
   const make = (at: string, message: string, hint: string | undefined): ConfigIssue => ({ path: at, message, hint, source: sourceOf(sources, at) });
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = knownKeysAt(pathKeys.map((k) => (typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k)).filter((k): k is string | number => typeof k !== 'symbol')) ?? [];
+      const known = context.keysAt(relative.map((k) => (typeof k === 'string' && /^\d+$/.test(k) ? Number(k) : k)).filter((k): k is string | number => typeof k !== 'symbol')) ?? [];
       return issue.keys.map((key) => {
         const at = path === '' ? key : `${path}.${key}`;
         const near = closestMatches(key, known);
@@ -96,7 +107,7 @@ function convertIssue(issue: z.core.$ZodIssue, raw: unknown, sources: ConfigSour
     }
     case 'invalid_union': {
       const deepest = deepestUnionIssue(issue);
-      if (deepest !== undefined && typeof received === 'object' && received !== null) return convertIssue(deepest, raw, sources, pathKeys);
+      if (deepest !== undefined && typeof received === 'object' && received !== null) return convertIssue(deepest, context, relative);
       return [make(path, `${issue.message}, received ${describeValue(received)}`, `Fix ${path} in the config file or with --${path} <value>.`)];
     }
     default:
@@ -108,5 +119,32 @@ function convertIssue(issue: z.core.$ZodIssue, raw: unknown, sources: ConfigSour
 export function validateConfig(raw: unknown, sources: ConfigSources = new Map()): LightningConfig {
   const result = LightningConfig.safeParse(raw);
   if (result.success) return result.data;
-  throw new ConfigError(result.error.issues.flatMap((issue) => convertIssue(issue, raw, sources)));
+  const context: IssueContext = { raw, sources, prefix: [], keysAt: knownKeysAt };
+  throw new ConfigError(result.error.issues.flatMap((issue) => convertIssue(issue, context)));
+}
+
+/** A zod schema a class may declare as `static initArgsSchema` to have its initArgs validated like the config. */
+interface InitArgsSchema {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+  readonly shape?: Record<string, unknown>;
+}
+
+function initArgsSchemaOf(cls: unknown): InitArgsSchema | undefined {
+  const schema = (cls as { initArgsSchema?: unknown }).initArgsSchema;
+  return typeof schema === 'object' && schema !== null && typeof (schema as { safeParse?: unknown }).safeParse === 'function' ? (schema as InitArgsSchema) : undefined;
+}
+
+/**
+ * Validate `initArgs` with the class's `static initArgsSchema` (a zod schema), when it declares one: unknown keys
+ * and wrong types then fail with the dotted path (`model.initArgs.lrr`) and a "did you mean", like trainer keys.
+ * Returns the parsed initArgs (schema defaults applied), or the initArgs unchanged when the class has no schema.
+ */
+export function validateInitArgs(cls: unknown, initArgs: Record<string, unknown> | undefined, path: string, sources: ConfigSources = new Map()): Record<string, unknown> | undefined {
+  const schema = initArgsSchemaOf(cls);
+  if (schema === undefined) return initArgs;
+  const result = schema.safeParse(initArgs ?? {});
+  if (result.success) return initArgs === undefined ? undefined : (result.data as Record<string, unknown>);
+  const keys = schema.shape === undefined ? undefined : Object.keys(schema.shape);
+  const context: IssueContext = { raw: initArgs ?? {}, sources, prefix: [...path.split('.'), 'initArgs'], keysAt: (p) => (p.length === 0 ? keys : undefined) };
+  throw new ConfigError(result.error.issues.flatMap((issue) => convertIssue(issue, context)));
 }

@@ -134,6 +134,25 @@ describe('missing classes', () => {
   });
 });
 
+describe('initArgs of a class with a static initArgsSchema', () => {
+  it('an unknown init arg names model.initArgs.<key> and suggests the right one', async () => {
+    const error = await buildError(['--config', fixture('base.yaml'), '--model.initArgs.lrr', '0.3']);
+    assert.equal(error.path, 'model.initArgs.lrr');
+    assert.equal(error.hint, 'Did you mean "model.initArgs.lr"?');
+  });
+
+  it('a wrong init arg type names the path and the received value', async () => {
+    const error = await buildError(['--config', fixture('base.yaml'), '--model.initArgs.hidden', '2.5']);
+    assert.equal(error.path, 'model.initArgs.hidden');
+    assert.match(error.message, /model\.initArgs\.hidden: expected an integer, received 2\.5/);
+  });
+
+  it('a class without a schema gets its initArgs unchecked (TinyData has none)', async () => {
+    const cli = await LightningCLI.create({ args: ['--config', fixture('base.yaml'), '--data.initArgs.unused', '1', '--trainer.logger', 'false'], run: false, stdout: () => {} });
+    assert.equal((cli.datamodule as { batchSize?: number }).batchSize, 4);
+  });
+});
+
 describe('through runCli', () => {
   it('prints the error with its hint to stderr and exits 2', async () => {
     const { code, stdout, stderr } = await run(['fit', '--config', fixture('base.yaml'), '--trainer.maxEpoch', '5']);
