@@ -23,6 +23,7 @@ const ARMS: readonly Arm[] = ['hand-written loop', 'Trainer barebones', 'Trainer
 
 interface ArmRun {
   totalMs: number;
+  cpuMs: number;
   setupMs: number;
   loss: number;
   params: Float32Array;
@@ -36,7 +37,7 @@ export interface ParityResult {
   epochs: number;
   runs: number;
   batchesPerEpoch: number;
-  arms: Array<{ arm: Arm; perEpochMs: number[]; medianPerEpochMs: number; medianSetupMs: number; ratio: number; losses: number[]; maxParamDiff: number; tensorDelta: number }>;
+  arms: Array<{ arm: Arm; perEpochMs: number[]; medianPerEpochMs: number; medianCpuPerEpochMs: number; cpuRatio: number; medianSetupMs: number; ratio: number; losses: number[]; maxParamDiff: number; tensorDelta: number }>;
   lossesAgree: boolean;
 }
 
@@ -90,6 +91,7 @@ async function runArm(arm: Arm, w: ParityWorkload, batches: PairBatch[], epochs:
   const tensorsBefore = tf.memory().numTensors;
   const rootDir = arm === 'Trainer defaults' ? mkdtempSync(join(tmpdir(), 'lt-parity-')) : undefined;
   let firstStepAt: number | undefined;
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   seedEverything(seed);
   const module = w.build();
@@ -106,6 +108,7 @@ async function runArm(arm: Arm, w: ParityWorkload, batches: PairBatch[], epochs:
     await trainer.fit(module, { trainDataloaders: batches });
   }
   const totalMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   const last = batches[batches.length - 1]!;
   module.eval();
   const loss = tf.tidy(() => w.loss(module, last).dataSync()[0]!);
@@ -113,7 +116,7 @@ async function runArm(arm: Arm, w: ParityWorkload, batches: PairBatch[], epochs:
   for (const opt of trainer?.optimizers ?? []) disposeOptimizer(opt);
   for (const p of module.parameters()) p.dispose();
   if (rootDir !== undefined) rmSync(rootDir, { recursive: true, force: true });
-  return { totalMs, setupMs: (firstStepAt ?? start) - start, loss, params, tensorDelta: tf.memory().numTensors - tensorsBefore };
+  return { totalMs, cpuMs: (cpu.user + cpu.system) / 1000, setupMs: (firstStepAt ?? start) - start, loss, params, tensorDelta: tf.memory().numTensors - tensorsBefore };
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -134,6 +137,7 @@ export async function measureParity(w: ParityWorkload, batches: PairBatch[], epo
   }
   const hand = all.get('hand-written loop')!;
   const handMedian = median(hand.map((x) => x.totalMs / epochs));
+  const handCpuMedian = median(hand.map((x) => x.cpuMs / epochs));
   let agree = true;
   const arms = ARMS.map((arm) => {
     const xs = all.get(arm)!;
@@ -149,6 +153,8 @@ export async function measureParity(w: ParityWorkload, batches: PairBatch[], epo
       arm,
       perEpochMs,
       medianPerEpochMs: m,
+      medianCpuPerEpochMs: median(xs.map((x) => x.cpuMs / epochs)),
+      cpuRatio: median(xs.map((x) => x.cpuMs / epochs)) / handCpuMedian,
       medianSetupMs: median(xs.map((x) => x.setupMs)),
       ratio: m / handMedian,
       losses: xs.map((x) => x.loss),
@@ -163,7 +169,7 @@ function print(r: ParityResult): void {
   console.log(`\n${r.workload} on ${r.backend}: ${r.runs} runs × ${r.epochs} epochs × ${r.batchesPerEpoch} batches`);
   for (const a of r.arms) {
     console.log(
-      `  ${a.arm.padEnd(18)} median ${fixed(a.medianPerEpochMs, 1).padStart(8)} ms/epoch  ×${fixed(a.ratio, 3)}  setup ${fixed(a.medianSetupMs, 1)} ms  ` +
+      `  ${a.arm.padEnd(18)} median ${fixed(a.medianPerEpochMs, 1).padStart(8)} ms/epoch  ×${fixed(a.ratio, 3)}  cpu ${fixed(a.medianCpuPerEpochMs, 1)} ms/epoch ×${fixed(a.cpuRatio, 3)}  setup ${fixed(a.medianSetupMs, 1)} ms  ` +
         `final loss ${a.losses.map((l) => l.toFixed(6)).join(' ')}  max |Δparam| ${a.maxParamDiff.toExponential(1)}  tensors +${a.tensorDelta}`,
     );
   }

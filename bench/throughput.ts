@@ -4,7 +4,7 @@
  * dense10, batch 64) with lightning-ts's nn/optim on each available backend and with PyTorch (Debian's
  * python3-torch, 2 threads, `bench/pytorch_throughput.py` as a persistent child), the same shapes, interleaved:
  * every round runs a chunk of steps of each arm in turn.
- * Run: npx tsx bench/throughput.ts [--rounds 3] [--backends wasm,cpu] [--python /usr/bin/python3] [--json out.json]
+ * Run: npx tsx bench/throughput.ts [--rounds 3] [--backends native,wasm,cpu] [--python /usr/bin/python3] [--json out.json]
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,7 @@ interface Workload {
 const WORKLOADS: Workload[] = [
   { key: 'mlp64', label: 'MLP 784-128-256-10, batch 64', model: 'mlp', batch: 64, steps: { default: 30, cpu: 5 }, skip: [] },
   { key: 'mlp256', label: 'MLP 784-128-256-10, batch 256', model: 'mlp', batch: 256, steps: { default: 20, cpu: 3 }, skip: [] },
-  { key: 'cnn64', label: 'CNN conv32-conv64-pool-128-10, batch 64', model: 'cnn', batch: 64, steps: { default: 4, torch: 10 }, skip: ['cpu'] },
+  { key: 'cnn64', label: 'CNN conv32-conv64-pool-128-10, batch 64', model: 'cnn', batch: 64, steps: { default: 4, torch: 10, native: 10 }, skip: ['cpu'] },
 ];
 
 function buildModel(model: 'mlp' | 'cnn'): { forward: (x: Tensor) => Tensor; modules: nn.Module[]; shape: number[] } {
@@ -126,7 +126,7 @@ export interface ThroughputRow {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = numberFlag('rounds', 3);
-  const requested = (flag('backends') ?? 'wasm,cpu').split(',') as BackendName[];
+  const requested = (flag('backends') ?? 'native,wasm,cpu').split(',') as BackendName[];
   const backends: string[] = [];
   for (const b of requested) {
     try {
