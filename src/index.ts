@@ -161,3 +161,8 @@ export {
   SpearmanCorrCoef,
   CosineSimilarity,
 } from './metrics/index.js';
+
+export { LightningCLI, runCli, ConfigError, SaveConfigCallback, formatConfig, validateConfig, validateInitArgs, LightningConfig } from './cli/index.js';
+export type { LightningCLIOptions, RunCliOptions, SaveConfigOptions, ConfigWriter, ConfigIssue } from './cli/index.js';
+export { startDashboard, launchDashboard, startTrainerDashboard, runDashboardCli, RunStore, findRunDirs } from './dashboard/index.js';
+export type { DashboardOptions, DashboardServer, DashboardIo, RunSummary, RunData, RunStatus } from './dashboard/index.js';

@@ -214,7 +214,16 @@ export class ModelCheckpoint extends Callback {
   private async write(trainer: TrainerContext, path: string): Promise<void> {
     await trainer.saveCheckpoint(path, { weightsOnly: this.o.saveWeightsOnly });
     if (this.o.verbose) trainer.print(`Epoch ${trainer.currentEpoch}, global step ${trainer.globalStep}: saved ${path}`);
-    for (const logger of trainer.loggers) logger.afterSaveCheckpoint?.({ lastModelPath: this.lastModelPath, bestModelPath: this.bestModelPath });
+    const info = {
+      savedPath: path,
+      bestModelPath: this.bestModelPath,
+      lastModelPath: this.lastModelPath,
+      step: trainer.globalStep,
+      epoch: trainer.currentEpoch,
+      ...(this.bestModelScore === undefined ? {} : { bestModelScore: this.bestModelScore }),
+      ...(this.o.monitor === undefined ? {} : { monitor: this.o.monitor }),
+    };
+    for (const logger of trainer.loggers) await logger.afterSaveCheckpoint?.(info);
   }
 
   private async saveLatest(trainer: TrainerContext, metrics: Record<string, number>): Promise<string> {

@@ -5,7 +5,7 @@
 import { LightningDataModule } from '../core/datamodule.js';
 import type { DataHooks, TrainerFn } from '../core/hooks.js';
 import { LightningModule } from '../core/module.js';
-import { LightningError } from '../errors.js';
+import { LightningError, MisconfigurationError } from '../errors.js';
 import { Trainer } from '../trainer/trainer.js';
 import { seedEverything } from '../utilities/seed.js';
 import { parseArgs } from './args.js';
@@ -177,11 +177,16 @@ export type RunCliOptions = Omit<LightningCLIOptions, 'args' | 'run'>;
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const stderr = options.stderr ?? ((text: string) => void process.stderr.write(text));
   try {
+    if (argv[0] === 'dashboard') {
+      const { runDashboardCli } = await import('../dashboard/index.js');
+      await runDashboardCli(argv.slice(1));
+      return 0;
+    }
     const cli = await LightningCLI.create({ ...options, args: argv, run: true });
     return cli.exitCode;
   } catch (error) {
     if (!(error instanceof LightningError)) throw error;
     stderr(`${error.name}: ${error.message}\n`);
-    return error instanceof ConfigError ? 2 : 1;
+    return error instanceof ConfigError || (argv[0] === 'dashboard' && error instanceof MisconfigurationError) ? 2 : 1;
   }
 }

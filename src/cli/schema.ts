@@ -93,6 +93,7 @@ const TrainerObject = z
     profiler: z.enum(['simple', 'advanced']).nullable().default(null),
     enableAutologHparams: z.boolean().default(true),
     handleSignals: z.boolean().default(true),
+    dashboard: z.union([z.boolean(), z.object({ port: z.number().int().min(0).max(65535).optional(), host: z.string().optional() }).strict()]).default(false),
   })
   .strict();
 

@@ -20,6 +20,17 @@ export interface TrainerState {
   stage: RunningStage | undefined;
 }
 
+/** What a checkpoint callback tells loggers after each save. */
+export interface CheckpointSavedInfo {
+  savedPath?: string;
+  bestModelPath?: string;
+  bestModelScore?: number;
+  lastModelPath?: string;
+  monitor?: string;
+  step?: number;
+  epoch?: number;
+}
+
 /** The logger surface the core needs (the `loggers/` package implements the full interface). */
 export interface LoggerLike {
   readonly name: string;
@@ -30,7 +41,7 @@ export interface LoggerLike {
   logHyperparams(params: Record<string, unknown>, metrics?: Record<string, number>): void;
   save(): void | Promise<void>;
   finalize(status: 'success' | 'failed' | 'interrupted'): void | Promise<void>;
-  afterSaveCheckpoint?(info: { lastModelPath?: string; bestModelPath?: string }): void;
+  afterSaveCheckpoint?(info: CheckpointSavedInfo): void | Promise<void>;
 }
 
 /** Collective operations of the strategy (single process: identities). */

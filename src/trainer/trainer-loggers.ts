@@ -4,14 +4,36 @@ import type { DataHooks } from '../core/hooks.js';
 import type { LightningModule } from '../core/module.js';
 import type { LoggerLike } from '../core/trainer-context.js';
 import { CSVLogger } from '../loggers/csv-logger.js';
+import { JsonlLogger } from '../loggers/jsonl-logger.js';
 import type { ResolvedTrainerOptions } from './trainer-options.js';
 
-/** Loggers for the `logger` option (true: a `CSVLogger` under `defaultRootDir/lightning_logs`). */
+/**
+ * Loggers for the `logger` option (true: a `CSVLogger` under `defaultRootDir/lightning_logs`). With `dashboard` on, a
+ * `JsonlLogger` writing to the first logger's version directory is added (the dashboard streams it live).
+ */
 export function resolveLoggers(options: Readonly<ResolvedTrainerOptions>): LoggerLike[] {
   const { logger } = options;
-  if (logger === false) return [];
-  if (logger === true) return [new CSVLogger({ saveDir: options.defaultRootDir })];
-  return Array.isArray(logger) ? [...logger] : [logger];
+  const loggers: LoggerLike[] = logger === false ? [] : logger === true ? [new CSVLogger({ saveDir: options.defaultRootDir })] : Array.isArray(logger) ? [...logger] : [logger];
+  if (options.dashboard !== false && !loggers.some((l) => l instanceof JsonlLogger)) {
+    const base = loggers[0];
+    loggers.push(
+      base?.saveDir === undefined
+        ? new JsonlLogger({ saveDir: options.defaultRootDir })
+        : new JsonlLogger({ saveDir: base.saveDir, name: base.name, version: base.version }),
+    );
+  }
+  return loggers;
+}
+
+/** Start the dashboard over the JSON-lines logger's experiment directory (loaded on demand: it needs node:http). */
+export async function startDashboardFor(loggers: readonly LoggerLike[], options: { port?: number | undefined; host?: string | undefined }): Promise<void> {
+  const jsonl = loggers.find((l): l is JsonlLogger => l instanceof JsonlLogger);
+  if (jsonl === undefined || jsonl.rootDir === undefined) return;
+  const { startTrainerDashboard } = await import('../dashboard/index.js');
+  await startTrainerDashboard(jsonl.rootDir, {
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
 }
 
 /** Hyperparameters of a datamodule, when it saved any. */

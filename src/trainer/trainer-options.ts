@@ -76,6 +76,8 @@ export interface TrainerOptions {
   enableAutologHparams?: boolean;
   /** Install SIGINT/SIGTERM handlers during fit for a graceful stop. Default: true. */
   handleSignals?: boolean;
+  /** Serve the live dashboard for this run (adds a JSON-lines logger; prints the URL). Default: false. */
+  dashboard?: boolean | { port?: number | undefined; host?: string | undefined };
 }
 
 /** Options after defaults, with the fast-dev-run and barebones overrides applied. */
@@ -114,6 +116,7 @@ export interface ResolvedTrainerOptions {
   profiler: 'simple' | 'advanced' | undefined;
   enableAutologHparams: boolean;
   handleSignals: boolean;
+  dashboard: false | { port?: number | undefined; host?: string | undefined };
 }
 
 function defaultRootDir(): string {
@@ -206,5 +209,6 @@ export function resolveTrainerOptions(o: TrainerOptions = {}): Readonly<Resolved
     profiler: barebones ? undefined : o.profiler,
     enableAutologHparams: o.enableAutologHparams ?? true,
     handleSignals: o.handleSignals ?? true,
+    dashboard: quiet || o.dashboard === undefined || o.dashboard === false ? false : o.dashboard === true ? {} : o.dashboard,
   });
 }

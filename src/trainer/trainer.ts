@@ -25,7 +25,7 @@ import { installSignalHandlers } from './signals.js';
 import { resolveTrainerOptions } from './trainer-options.js';
 import type { ResolvedTrainerOptions, TrainerOptions } from './trainer-options.js';
 import { requestDataloaders } from './data-connector.js';
-import { logHyperparams, resolveLoggers } from './trainer-loggers.js';
+import { logHyperparams, resolveLoggers, startDashboardFor } from './trainer-loggers.js';
 import { defaultCallbacks } from './default-callbacks.js';
 import { dumpCheckpoint, writeCheckpoint } from './trainer-checkpoint.js';
 import { disposeCheckpoint } from '../checkpoint/document.js';
@@ -68,6 +68,7 @@ export class Trainer implements TrainerContext {
   private module: LightningModule | undefined;
   private stopRequested = false;
   private backendReported = false;
+  private dashboardStarted = false;
   private readonly callbackList: CallbackLike[];
 
   constructor(options: TrainerOptions = {}) {
@@ -235,6 +236,10 @@ export class Trainer implements TrainerContext {
       );
     }
     this.stopRequested = false;
+    if (this.options.dashboard !== false && !this.dashboardStarted && this.isGlobalZero) {
+      this.dashboardStarted = true;
+      await startDashboardFor(this.loggers, this.options.dashboard);
+    }
     await this.execute('fit', model, args.datamodule, loaders, async (run) => {
       const path = await resolveCkptPath(run, args.ckptPath);
       const doc = path === undefined ? undefined : await readCheckpoint(path);
