@@ -22,3 +22,5 @@ export declare function setNativeProfiling(enabled: boolean): void;
 export declare function nativeProfile(): Array<{ kernel: string; calls: number; ms: number; native: boolean }>;
 /** How often each native kernel handed a call to its cpu fallback since the last reset (`{ kernel: count }`). */
 export declare function nativeFallbackCounts(reset?: boolean): Record<string, number>;
+/** Memory-bound loops (elementwise, reductions, pooling, copies) use every thread from `n` elements on (default 4M). */
+export declare function setNativeParallelThreshold(n: number): void;

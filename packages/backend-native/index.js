@@ -30,3 +30,9 @@ export function setNativeGemmParallelThreshold(macs) {
   if (addon === undefined) return;
   addon.setGemmParallelMacs(macs);
 }
+
+/** Memory-bound loops (elementwise, reductions, pooling, copies) use every thread from `n` elements on (default 4M). */
+export function setNativeParallelThreshold(n) {
+  if (addon === undefined) return;
+  addon.setParallelMin(n);
+}

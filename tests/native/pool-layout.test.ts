@@ -40,6 +40,14 @@ describe('native layout kernels against the cpu backend', nativeSuite, () => {
     }
   });
 
+  it('tiled transposes of large last-two-dims blocks (NHWC ↔ NCHW, matrix transposes)', async () => {
+    const r = rng(46);
+    const cases: Array<[number[], number[]]> = [[[3, 40, 50], [0, 2, 1]], [[2, 9, 10, 33], [0, 3, 1, 2]], [[2, 33, 9, 10], [0, 2, 3, 1]], [[70, 45], [1, 0]]];
+    for (const [shape, perm] of cases) {
+      await compareWithCpu(`transpose ${str(shape)} ${str(perm)}`, (x) => tf.transpose(x, perm), [{ shape, data: randData(r, shape) }]);
+    }
+  });
+
   it('slice, split and concat along each axis (and their gradients)', async () => {
     const r = rng(42);
     const shape = [4, 5, 6];

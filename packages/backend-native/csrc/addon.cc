@@ -6,6 +6,10 @@
 namespace lnative {
 
 static int gMaxThreads = 0;
+static int64_t gParallelMin = int64_t(1) << 22;
+
+int64_t parallelMin() { return gParallelMin; }
+void setParallelMin(int64_t n) { gParallelMin = n > 0 ? n : 1; }
 
 int maxThreads() {
 #ifdef _OPENMP
@@ -103,6 +107,14 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+static napi_value SetParallelMin(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const int64_t n = a.integer(0);
+  if (a.failed) return nullptr;
+  setParallelMin(n);
+  return undefinedValue(env);
+}
+
 static napi_value GetThreads(napi_env env, napi_callback_info) {
   napi_value v;
   napi_create_int32(env, maxThreads(), &v);
@@ -117,6 +129,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   using namespace lnative;
   defineFunction(env, exports, "setThreads", SetThreads);
   defineFunction(env, exports, "getThreads", GetThreads);
+  defineFunction(env, exports, "setParallelMin", SetParallelMin);
   registerGemm(env, exports);
   registerConv(env, exports);
   registerElementwise(env, exports);

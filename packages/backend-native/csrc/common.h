@@ -13,7 +13,12 @@
 namespace lnative {
 
 // Elementwise loops go parallel from this many elements on (below it, waking threads costs more than it saves).
-constexpr int64_t kParallelElements = 1 << 16;
+// Memory-bound loops (elementwise, reductions, pooling, copies) go parallel from this many elements on. Their gain
+// from a second thread is small, and on a busy machine every parallel region can wait a scheduler tick for its
+// workers, so the default (4M) keeps them single-threaded for typical layer sizes; oneDNN and OpenBLAS still use
+// every thread for compute-bound work.
+int64_t parallelMin();
+void setParallelMin(int64_t n);
 
 int maxThreads();
 void setMaxThreads(int n);

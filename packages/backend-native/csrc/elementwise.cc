@@ -14,8 +14,21 @@ struct AddF { static float f(float a, float b) { return a + b; } };
 struct SubF { static float f(float a, float b) { return a - b; } };
 struct MulF { static float f(float a, float b) { return a * b; } };
 struct DivF { static float f(float a, float b) { return a / b; } };
-struct MaxF { static float f(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); } };
-struct MinF { static float f(float a, float b) { return a != a ? a : (b != b ? b : (a < b ? a : b)); } };
+// NaN-propagating max/min written as plain selects (nested conditionals keep GCC from vectorizing).
+struct MaxF {
+  static float f(float a, float b) {
+    const float m = a > b ? a : b;
+    const float withB = b == b ? m : b;
+    return a == a ? withB : a;
+  }
+};
+struct MinF {
+  static float f(float a, float b) {
+    const float m = a < b ? a : b;
+    const float withB = b == b ? m : b;
+    return a == a ? withB : a;
+  }
+};
 struct SqDiffF {
   static float f(float a, float b) {
     const double d = static_cast<double>(a) - b;
@@ -42,26 +55,26 @@ static void binaryLoop(float* out, const float* a, const float* b, const int32_t
     expect *= shape[d];
   }
   if (aFlat && bFlat) {
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
     for (int64_t i = 0; i < total; i++) out[i] = Op::f(a[i], b[i]);
     return;
   }
   if (aFlat && bScalar) {
     const float bv = b[0];
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
     for (int64_t i = 0; i < total; i++) out[i] = Op::f(a[i], bv);
     return;
   }
   if (aScalar && bFlat) {
     const float av = a[0];
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
     for (int64_t i = 0; i < total; i++) out[i] = Op::f(av, b[i]);
     return;
   }
   const int64_t inner = shape[rank - 1];
   const int64_t rows = total / inner;
   const int64_t sa = aStr[rank - 1], sb = bStr[rank - 1];
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
   for (int64_t r = 0; r < rows; r++) {
     int64_t rem = r, oa = 0, ob = 0;
     for (int d = rank - 2; d >= 0; d--) {
@@ -131,10 +144,11 @@ static inline float softplus(float x) {
   return static_cast<float>(std::log(ex + 1.0));
 }
 
+// `f` must be captureless: parameters come in as arguments (a captured value blocks GCC's vectorizer here).
 template <class F>
-static void unaryLoop(float* out, const float* x, int64_t n, F f) {
-#pragma omp parallel for schedule(static) if (n >= kParallelElements)
-  for (int64_t i = 0; i < n; i++) out[i] = f(x[i]);
+static void unaryLoop(float* out, const float* x, int64_t n, F f, float alpha = 0.f, float beta = 0.f) {
+#pragma omp parallel for schedule(static) if (n >= parallelMin())
+  for (int64_t i = 0; i < n; i++) out[i] = f(x[i], alpha, beta);
 }
 
 // unary(out, x, op, alpha, beta)
@@ -149,39 +163,63 @@ static napi_value Unary(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr || nx < n) return a.fail("unary: expected (out, x, op, alpha, beta)");
   const int64_t len = static_cast<int64_t>(n);
-  const float nan = std::numeric_limits<float>::quiet_NaN();
   switch (op) {
-    case kRelu: unaryLoop(out, x, len, [](float v) { return v < 0.f ? 0.f : v; }); break;
-    case kRelu6: unaryLoop(out, x, len, [](float v) { return v < 0.f ? 0.f : (v > 6.f ? 6.f : v); }); break;
-    case kStep: unaryLoop(out, x, len, [=](float v) { return v != v ? nan : (v > 0.f ? 1.f : alpha); }); break;
-    case kSqrt: unaryLoop(out, x, len, [](float v) { return std::sqrt(v); }); break;
-    case kSquare: unaryLoop(out, x, len, [](float v) { return v * v; }); break;
-    case kExp: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::exp(static_cast<double>(v))); }); break;
-    case kLog: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
-    case kNeg: unaryLoop(out, x, len, [](float v) { return -v; }); break;
-    case kAbs: unaryLoop(out, x, len, [](float v) { return std::fabs(v); }); break;
+    case kRelu: unaryLoop(out, x, len, [](float v, float, float) { return v < 0.f ? 0.f : v; }); break;
+    case kRelu6:
+      unaryLoop(out, x, len, [](float v, float, float) {
+        const float lo = v < 0.f ? 0.f : v;
+        return lo > 6.f ? 6.f : lo;
+      });
+      break;
+    case kStep: {
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
+      for (int64_t i = 0; i < len; i++) {
+        const float v = x[i];
+        const float s = v > 0.f ? 1.f : alpha;
+        out[i] = v == v ? s : v;
+      }
+      break;
+    }
+    case kSqrt: unaryLoop(out, x, len, [](float v, float, float) { return std::sqrt(v); }); break;
+    case kSquare: unaryLoop(out, x, len, [](float v, float, float) { return v * v; }); break;
+    case kExp: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::exp(static_cast<double>(v))); }); break;
+    case kLog: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::log(static_cast<double>(v))); }); break;
+    case kNeg: unaryLoop(out, x, len, [](float v, float, float) { return -v; }); break;
+    case kAbs: unaryLoop(out, x, len, [](float v, float, float) { return std::fabs(v); }); break;
     case kRsqrt:
-      unaryLoop(out, x, len, [](float v) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); });
+      unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(v))); });
       break;
     case kSigmoid:
-      unaryLoop(out, x, len, [](float v) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(v)))); });
+      unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(1.0 / (1.0 + std::exp(-static_cast<double>(v)))); });
       break;
-    case kTanh: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::tanh(static_cast<double>(v))); }); break;
-    case kLeakyRelu: unaryLoop(out, x, len, [=](float v) { return v < 0.f ? alpha * v : v; }); break;
+    case kTanh: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::tanh(static_cast<double>(v))); }); break;
+    case kLeakyRelu: unaryLoop(out, x, len, [](float v, float alpha, float) { return v < 0.f ? alpha * v : v; }, alpha); break;
     case kElu:
-      unaryLoop(out, x, len, [](float v) { return v >= 0.f ? v : static_cast<float>(std::exp(static_cast<double>(v)) - 1.0); });
+      unaryLoop(out, x, len, [](float v, float, float) { return v >= 0.f ? v : static_cast<float>(std::exp(static_cast<double>(v)) - 1.0); });
       break;
-    case kSoftplus: unaryLoop(out, x, len, softplus); break;
-    case kReciprocal: unaryLoop(out, x, len, [](float v) { return 1.f / v; }); break;
-    case kLog1p: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::log1p(static_cast<double>(v))); }); break;
-    case kExpm1: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::expm1(static_cast<double>(v))); }); break;
-    case kSin: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::sin(static_cast<double>(v))); }); break;
-    case kCos: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::cos(static_cast<double>(v))); }); break;
-    case kFloor: unaryLoop(out, x, len, [](float v) { return std::floor(v); }); break;
-    case kCeil: unaryLoop(out, x, len, [](float v) { return std::ceil(v); }); break;
-    case kSign: unaryLoop(out, x, len, [](float v) { return v > 0.f ? 1.f : (v < 0.f ? -1.f : (v != v ? v : 0.f)); }); break;
-    case kErf: unaryLoop(out, x, len, [](float v) { return static_cast<float>(std::erf(static_cast<double>(v))); }); break;
-    case kClip: unaryLoop(out, x, len, [=](float v) { return v != v ? v : (v < alpha ? alpha : (v > beta ? beta : v)); }); break;
+    case kSoftplus: unaryLoop(out, x, len, [](float v, float, float) { return softplus(v); }); break;
+    case kReciprocal: unaryLoop(out, x, len, [](float v, float, float) { return 1.f / v; }); break;
+    case kLog1p: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::log1p(static_cast<double>(v))); }); break;
+    case kExpm1: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::expm1(static_cast<double>(v))); }); break;
+    case kSin: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::sin(static_cast<double>(v))); }); break;
+    case kCos: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::cos(static_cast<double>(v))); }); break;
+    case kFloor: unaryLoop(out, x, len, [](float v, float, float) { return std::floor(v); }); break;
+    case kCeil: unaryLoop(out, x, len, [](float v, float, float) { return std::ceil(v); }); break;
+    case kSign:
+      unaryLoop(out, x, len, [](float v, float, float) {
+        const float pos = v > 0.f ? 1.f : 0.f;
+        const float s = v < 0.f ? -1.f : pos;
+        return v == v ? s : v;
+      });
+      break;
+    case kErf: unaryLoop(out, x, len, [](float v, float, float) { return static_cast<float>(std::erf(static_cast<double>(v))); }); break;
+    case kClip:
+      unaryLoop(out, x, len, [](float v, float lo, float hi) {
+        const float above = v < lo ? lo : v;
+        const float c = above > hi ? hi : above;
+        return v == v ? c : v;
+      }, alpha, beta);
+      break;
     default: return a.fail("unary: unknown op");
   }
   return undefinedValue(env);
@@ -198,18 +236,15 @@ static napi_value ReluGrad(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (out == nullptr || dy == nullptr || x == nullptr) return a.fail("reluGrad: expected (dx, dy, x)");
   const int64_t len = static_cast<int64_t>(n);
-  if (kind == 1) {
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
-    for (int64_t i = 0; i < len; i++) {
-      const float v = x[i];
-      out[i] = v != v ? v : ((v > 0.f && v <= 6.f) ? dy[i] : 0.f * dy[i]);
-    }
-  } else {
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
-    for (int64_t i = 0; i < len; i++) {
-      const float v = x[i];
-      out[i] = v > 0.f ? dy[i] : (v != v ? v : 0.f * dy[i]);
-    }
+  // dx = dy * mask, mask = 1 inside the active range, 0 outside, NaN where x is NaN: exactly TF.js's dy * step(x).
+  // Written as plain selects on values loaded up front, so the loop vectorizes.
+  const float hi = kind == 1 ? 6.f : std::numeric_limits<float>::infinity();
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
+  for (int64_t i = 0; i < len; i++) {
+    const float v = x[i], d = dy[i];
+    const float inside = v > 0.f ? 1.f : 0.f;
+    const float mask = v <= hi ? inside : 0.f;
+    out[i] = d * (v == v ? mask : v);
   }
   return undefinedValue(env);
 }

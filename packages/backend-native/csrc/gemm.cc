@@ -40,7 +40,7 @@ static void epilogue(float* out, int64_t batch, int64_t m, int64_t n, const floa
   const int64_t rows = batch * m;
   const int64_t total = rows * n;
   if (mode == kNoBias && act == kLinear) return;
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
   for (int64_t r = 0; r < rows; r++) {
     float* row = out + r * n;
     for (int64_t j = 0; j < n; j++) {

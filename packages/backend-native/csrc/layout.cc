@@ -1,5 +1,6 @@
 // Data movement: one strided copy (transpose, slice and concat are all instances of it), gather along an axis,
 // unsorted segment sum (the gradient of an embedding lookup), and BatchNorm's normalisation.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -27,7 +28,32 @@ static napi_value CopyStrided(napi_env env, napi_callback_info info) {
   const int64_t inner = shape[r - 1];
   const int64_t rows = total / inner;
   const int64_t di = ds[r - 1], si = ss[r - 1];
-#pragma omp parallel for schedule(static) if (total >= kParallelElements)
+  if (r >= 2 && di == 1 && si != 1 && ss[r - 2] == 1 && shape[r - 2] >= 8 && inner >= 8) {
+    // A (batched) 2-D transpose of the last two dims: copy 32x32 tiles so reads and writes both stay in cache.
+    const int64_t m = shape[r - 2], dm = ds[r - 2];
+    const int64_t outer = rows / m;
+    constexpr int64_t T = 32;
+    const int64_t tilesM = (m + T - 1) / T, tilesN = (inner + T - 1) / T;
+#pragma omp parallel for schedule(static) if (total >= parallelMin() * 4)
+    for (int64_t t = 0; t < outer * tilesM * tilesN; t++) {
+      const int64_t o = t / (tilesM * tilesN), tm = (t / tilesN) % tilesM, tn = t % tilesN;
+      int64_t rem = o, od = dOff, os = sOff;
+      for (int d = r - 3; d >= 0; d--) {
+        const int64_t idx = rem % shape[d];
+        rem /= shape[d];
+        od += idx * ds[d];
+        os += idx * ss[d];
+      }
+      const int64_t i1 = std::min(m, (tm + 1) * T), j1 = std::min(inner, (tn + 1) * T);
+      for (int64_t i = tm * T; i < i1; i++) {
+        float* o2 = dst + od + i * dm;
+        const float* s2 = src + os + i;
+        for (int64_t j = tn * T; j < j1; j++) o2[j] = s2[j * si];
+      }
+    }
+    return undefinedValue(env);
+  }
+#pragma omp parallel for schedule(static) if (total >= parallelMin())
   for (int64_t row = 0; row < rows; row++) {
     int64_t rem = row, od = dOff, os = sOff;
     for (int d = r - 2; d >= 0; d--) {
@@ -60,7 +86,7 @@ static napi_value Gather(napi_env env, napi_callback_info info) {
   if (out == nullptr || x == nullptr || idx == nullptr) return a.fail("gather: bad arguments");
   int64_t bad = 0;
   const int64_t count = static_cast<int64_t>(m);
-#pragma omp parallel for schedule(static) reduction(+ : bad) if (outer * count * inner >= kParallelElements)
+#pragma omp parallel for schedule(static) reduction(+ : bad) if (outer * count * inner >= parallelMin())
   for (int64_t row = 0; row < outer * count; row++) {
     const int64_t o = row / count, j = row % count;
     const int64_t k = idx[j];
@@ -90,7 +116,7 @@ static napi_value SegmentSum(napi_env env, napi_callback_info info) {
   std::memset(out, 0, nOut * sizeof(float));
   const int64_t rows = static_cast<int64_t>(n);
   // Parallel over the feature axis: each thread owns a band of columns, so no two threads write the same float.
-  const int bands = rows * inner >= kParallelElements && inner >= 64 ? maxThreads() : 1;
+  const int bands = rows * inner >= parallelMin() && inner >= 64 ? maxThreads() : 1;
 #pragma omp parallel for schedule(static) num_threads(bands) if (bands > 1)
   for (int b = 0; b < bands; b++) {
     const int64_t lo = inner * b / bands, hi = inner * (b + 1) / bands;
@@ -120,7 +146,7 @@ static napi_value BatchNorm(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr || mean == nullptr || var == nullptr) return a.fail("batchNorm: bad arguments");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
   for (int64_t i = 0; i < len; i++) {
     const double mv = mean[i % nm], vv = var[i % nv];
     const double sv = scale != nullptr ? scale[i % ns] : 1.0;

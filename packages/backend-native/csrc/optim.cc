@@ -49,7 +49,7 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float stepSize = static_cast<float>(s[6]), bc2 = static_cast<float>(s[7]), eps = static_cast<float>(s[8]);
   const bool maximize = flags & 1, l2 = flags & 2, ams = flags & 4, hasWd = flags & 8;
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
   for (int64_t i = 0; i < len; i++) {
     float d = maximize ? -g0[i] : g0[i];
     float p = p0[i];
@@ -93,7 +93,7 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, hasMom = flags & 4, nesterov = flags & 8;
   if (hasMom && outB == nullptr) return a.fail("sgd: momentum needs an output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
   for (int64_t i = 0; i < len; i++) {
     float d = maximize ? -g0[i] : g0[i];
     const float p = p0[i];
@@ -134,7 +134,7 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, centered = flags & 4, hasMom = flags & 8;
   if ((centered && outGa == nullptr) || (hasMom && outB == nullptr)) return a.fail("rmsprop: missing output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= kParallelElements)
+#pragma omp parallel for schedule(static) if (len >= parallelMin())
   for (int64_t i = 0; i < len; i++) {
     float d = maximize ? -g0[i] : g0[i];
     const float p = p0[i];

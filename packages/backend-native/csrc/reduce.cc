@@ -51,7 +51,7 @@ static void reduceLoop(float* out, const float* x, const int32_t* shape, const i
     // [K, R]: each output is a contiguous run.
     const int64_t k = rank == 1 ? 1 : shape[0];
     const int64_t r = shape[rank - 1];
-#pragma omp parallel for schedule(static) if (total >= kParallelElements && k > 1)
+#pragma omp parallel for schedule(static) if (total >= parallelMin() && k > 1)
     for (int64_t i = 0; i < k; i++) {
       double a = Acc::init();
       const float* row = x + i * r;
@@ -63,7 +63,7 @@ static void reduceLoop(float* out, const float* x, const int32_t* shape, const i
   if (rank == 2 && reduced[0]) {
     // [R, K] (e.g. a bias gradient): each thread sums a band of rows, then the bands are merged in order.
     const int64_t r = shape[0], k = shape[1];
-    const int bands = total >= kParallelElements ? maxThreads() : 1;
+    const int bands = total >= parallelMin() ? maxThreads() : 1;
     std::vector<std::vector<double>> parts(bands, std::vector<double>(static_cast<size_t>(k), Acc::init()));
 #pragma omp parallel for schedule(static) num_threads(bands) if (bands > 1)
     for (int b = 0; b < bands; b++) {
@@ -144,7 +144,7 @@ static napi_value ArgReduce(napi_env env, napi_callback_info info) {
   const bool isMin = a.flag(5);
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr) return a.fail("argReduce: bad arguments");
-#pragma omp parallel for schedule(static) if (outer * r * inner >= kParallelElements)
+#pragma omp parallel for schedule(static) if (outer * r * inner >= parallelMin())
   for (int64_t o = 0; o < outer; o++) {
     for (int64_t i = 0; i < inner; i++) {
       const float* base = x + o * r * inner + i;
@@ -172,7 +172,7 @@ static napi_value Softmax(napi_env env, napi_callback_info info) {
   const bool isLog = a.flag(4);
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr) return a.fail("softmax: bad arguments");
-#pragma omp parallel for schedule(static) if (rows * cols >= kParallelElements)
+#pragma omp parallel for schedule(static) if (rows * cols >= parallelMin())
   for (int64_t i = 0; i < rows; i++) {
     const float* row = x + i * cols;
     float* o = out + i * cols;

@@ -12,13 +12,34 @@ const candidates = [join(root, 'build', 'Release', 'lightning_native.node'), joi
 export const BUILD_HINT =
   'install OpenBLAS and oneDNN (Debian/Ubuntu: apt-get install libopenblas-dev libdnnl-dev; Fedora: dnf install openblas-devel onednn-devel; macOS: brew install openblas onednn) and rebuild with `npm rebuild @lightning-ts/backend-native`';
 
+/**
+ * Thread-pool settings read once when OpenMP (libgomp) and OpenBLAS load with the addon: worker threads sleep
+ * right after a parallel region instead of spinning, which otherwise steals the cores from the single-threaded
+ * loops that follow (and, on a busy machine, slows every step several-fold). User settings win; the variables are
+ * restored afterwards so child processes do not inherit them.
+ */
+const THREAD_ENV = { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_THREAD_TIMEOUT: '4' };
+
+function withThreadEnv(f) {
+  const saved = {};
+  for (const [k, v] of Object.entries(THREAD_ENV)) {
+    saved[k] = process.env[k];
+    if (saved[k] === undefined) process.env[k] = v;
+  }
+  try {
+    return f();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+  }
+}
+
 function load() {
   const path = candidates.find((p) => existsSync(p));
   if (path === undefined) {
     return { addon: undefined, error: `the addon is not built (no build/Release/lightning_native.node); ${BUILD_HINT}` };
   }
   try {
-    return { addon: createRequire(import.meta.url)(path), error: undefined };
+    return { addon: withThreadEnv(() => createRequire(import.meta.url)(path)), error: undefined };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     return { addon: undefined, error: `the addon failed to load (${message}); ${BUILD_HINT}` };

@@ -107,6 +107,7 @@ function registerKernels() {
       kernelFunc: timed(name, true, kernelFunc),
       // Re-check the ReLU gradients when the backend starts, in case a later import replaced them.
       ...(name === RELU_GRAD ? { setupFunc: () => registerGradients() } : {}),
+      ...(name === 'BatchMatMul' ? { setupFunc: () => registerMatMulGradient() } : {}),
       ...(cpu?.setupFunc === undefined ? {} : { setupFunc: cpu.setupFunc }),
       ...(cpu?.disposeFunc === undefined ? {} : { disposeFunc: cpu.disposeFunc }),
     });
@@ -142,6 +143,32 @@ function registerGradients() {
   }
 }
 
+/**
+ * A BatchMatMul gradient that passes transpose flags to the kernel instead of transposing (cblas takes them for
+ * free). Other backends, and broadcast batches, keep the gradient registered before (lightning-ts's or TF.js's).
+ */
+function registerMatMulGradient() {
+  const previous = tf.getGradient('BatchMatMul');
+  if (previous === undefined || previous.lightningNative === true) return;
+  const mm = (x, y, tx, ty) => tf.matMul(x, y, tx, ty);
+  tf.registerGradient({
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    lightningNative: true,
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved;
+      const sameBatch = a.rank === b.rank && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
+      if (!isNativeF32(dy, a, b) || !sameBatch) return previous.gradFunc(dy, saved, attrs);
+      const ta = attrs.transposeA === true;
+      const tb = attrs.transposeB === true;
+      if (!ta && !tb) return { a: () => mm(dy, b, false, true), b: () => mm(a, dy, true, false) };
+      if (!ta && tb) return { a: () => mm(dy, b, false, false), b: () => mm(dy, a, true, false) };
+      if (ta && !tb) return { a: () => mm(b, dy, false, true), b: () => mm(a, dy, false, false) };
+      return { a: () => mm(b, dy, true, true), b: () => mm(dy, a, true, true) };
+    },
+  });
+}
+
 let registered = false;
 
 /** Register the `native` backend and its kernels (idempotent). Returns false when the addon is unavailable. */
@@ -152,5 +179,6 @@ export function registerNativeBackend() {
   tf.registerBackend(BACKEND_NAME, () => new MathBackendNative(), 3);
   registerKernels();
   registerGradients();
+  registerMatMulGradient();
   return true;
 }
