@@ -10,6 +10,7 @@ import type { LoggerLike, RunningStage, StrategyLike, TrainerContext, TrainerSet
 import type { Optimizer } from '../optim/optimizer.js';
 import { selectBackend } from '../runtime/backend.js';
 import { SingleDeviceStrategy } from '../strategies/single-device.js';
+import { AdvancedProfiler, SimpleProfiler } from '../profilers/index.js';
 import { warn } from '../utilities/warnings.js';
 import { toSourceList } from './data-connector.js';
 import { LoggerConnector } from './logger-connector.js';
@@ -388,6 +389,11 @@ export class Trainer implements TrainerContext {
       explicitLoaders: loaders, device: backend.name, callbacks: this.callbackList, setStage: (s) => this.setStage(s),
     });
     this.run = run;
+    const profiler = this.options.profiler === undefined ? undefined : this.options.profiler === 'advanced' ? new AdvancedProfiler() : new SimpleProfiler();
+    if (profiler !== undefined) {
+      await profiler.setup(fn, this.logDir);
+      run.dispatcher.timer = (action, ms) => profiler.record(action, ms);
+    }
     const uninstall = fn === 'fit' && this.options.handleSignals ? installSignalHandlers(() => { run.interruptRequested = true; }) : () => {};
     try {
       await run.setupStage(fn);
@@ -409,6 +415,10 @@ export class Trainer implements TrainerContext {
       await run.teardown(fn).catch(() => undefined);
       throw error;
     } finally {
+      if (profiler !== undefined) {
+        await profiler.describe();
+        await profiler.teardown();
+      }
       uninstall();
       this.setStage(undefined);
       run.detach();
