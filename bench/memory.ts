@@ -33,6 +33,8 @@ export interface MemorySample {
   numTensors: number;
   numBytes: number;
   rssMB: number;
+  heapMB: number;
+  externalMB: number;
 }
 
 class MemorySampler extends Callback {
@@ -44,7 +46,8 @@ class MemorySampler extends Callback {
     const step = trainer.globalStep;
     if (step % this.every !== 0) return;
     const m = tf.memory();
-    this.samples.push({ step, numTensors: m.numTensors, numBytes: m.numBytes, rssMB: process.memoryUsage().rss / 2 ** 20 });
+    const u = process.memoryUsage();
+    this.samples.push({ step, numTensors: m.numTensors, numBytes: m.numBytes, rssMB: u.rss / 2 ** 20, heapMB: u.heapUsed / 2 ** 20, externalMB: u.external / 2 ** 20 });
   }
 }
 
@@ -79,7 +82,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   console.log(
     `${result.steps} steps in ${fixed(seconds, 1)} s on ${result.backend}: tensors ${result.tensorsFirst} at step ${first.step} → ${result.tensorsLast} at step ${last.step} (max ${result.tensorsMax}); ` +
-      `tf bytes ${first.numBytes} → ${last.numBytes}; peak RSS ${fixed(result.peakRssMB, 0)} MB; RSS ${fixed(from1k.rssMB, 0)} MB at step ${from1k.step} → ${fixed(last.rssMB, 0)} MB`,
+      `tf bytes ${first.numBytes} → ${last.numBytes}; peak RSS ${fixed(result.peakRssMB, 0)} MB; RSS ${fixed(from1k.rssMB, 0)} MB at step ${from1k.step} → ${fixed(last.rssMB, 0)} MB; ` +
+      `JS heap ${fixed(from1k.heapMB, 0)} → ${fixed(last.heapMB, 0)} MB; external (wasm memory, buffers) ${fixed(from1k.externalMB, 0)} → ${fixed(last.externalMB, 0)} MB`,
   );
   emitResult(result);
   if (result.tensorsLast > result.tensorsFirst) {

@@ -42,13 +42,25 @@ function torchVersion(): string {
   return r.status === 0 ? r.stdout.trim() : 'not installed';
 }
 
-/** Split a markdown file into its preamble and `## ` sections (title → text including the heading). */
+/** Split a markdown file into its `## ` sections (title → text including the heading); headings inside code fences are text. */
 function sections(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const part of text.split(/^(?=## )/m)) {
-    const m = /^## (.+)$/m.exec(part);
-    if (part.startsWith('## ') && m !== null) out.set(m[1]!.trim(), part.trimEnd());
+  let title: string | undefined;
+  let lines: string[] = [];
+  let fenced = false;
+  const flush = (): void => {
+    if (title !== undefined) out.set(title, lines.join('\n').trimEnd());
+  };
+  for (const line of text.split('\n')) {
+    if (/^(```|~~~)/.test(line)) fenced = !fenced;
+    if (!fenced && line.startsWith('## ')) {
+      flush();
+      title = line.slice(3).trim();
+      lines = [];
+    }
+    lines.push(line);
   }
+  flush();
   return out;
 }
 

@@ -205,7 +205,7 @@ export function renderThroughput(run: BenchRun): string {
 
 /** The memory section. */
 export function renderMemory(run: BenchRun): string {
-  type Mem = { steps: number; seconds: number; backend: string; peakRssMB: number; rssGrowthFrom1kMB: number; tensorsFirst: number; tensorsLast: number; tensorsMax: number; bytesFirst: number; bytesLast: number; samples: Array<{ step: number; numTensors: number; rssMB: number }> };
+  type Mem = { steps: number; seconds: number; backend: string; peakRssMB: number; rssGrowthFrom1kMB: number; tensorsFirst: number; tensorsLast: number; tensorsMax: number; bytesFirst: number; bytesLast: number; samples: Array<{ step: number; numTensors: number; rssMB: number; heapMB?: number; externalMB?: number }> };
   const res = run.result as Mem | undefined;
   const out = ['## Memory', ''];
   if (res === undefined) return [...out, failure(run)].join('\n');
@@ -220,7 +220,7 @@ export function renderMemory(run: BenchRun): string {
       ['---:', '---:', '---:', '---:', '---'],
     ),
     '',
-    `Samples (step: tensors, RSS MB): ${res.samples.filter((_, i) => i % 4 === 0 || i === res.samples.length - 1).map((s) => `${s.step}: ${s.numTensors}, ${fixed(s.rssMB, 0)}`).join('; ')}.`,
+    `Samples (step: tensors, RSS MB, JS heap MB, external MB): ${res.samples.filter((_, i) => i % 4 === 0 || i === res.samples.length - 1).map((s) => `${s.step}: ${s.numTensors}, ${fixed(s.rssMB, 0)}, ${fixed(s.heapMB ?? NaN, 0)}, ${fixed(s.externalMB ?? NaN, 0)}`).join('; ')}.`,
   );
   return out.join('\n');
 }
