@@ -34,7 +34,7 @@ static napi_value CopyStrided(napi_env env, napi_callback_info info) {
     const int64_t outer = rows / m;
     constexpr int64_t T = 32;
     const int64_t tilesM = (m + T - 1) / T, tilesN = (inner + T - 1) / T;
-#pragma omp parallel for schedule(static) if (total >= parallelMin() * 4)
+#pragma omp parallel for schedule(static) if (total >= parallelMin() / 4)
     for (int64_t t = 0; t < outer * tilesM * tilesN; t++) {
       const int64_t o = t / (tilesM * tilesN), tm = (t / tilesN) % tilesM, tn = t % tilesN;
       int64_t rem = o, od = dOff, os = sOff;

@@ -2,12 +2,26 @@
 // generic TF.js path op by op (one float32 rounding per op, no fused multiply-add), so the results are the same
 // numbers the generic path gives on the cpu backend. Derived scalars (bias corrections, 1 - beta) come from JS.
 #include <cmath>
+#include <type_traits>
 
 #include "common.h"
 
 namespace lnative {
 
-static inline float maxNaN(float a, float b) { return a != a ? a : (b != b ? b : (a > b ? a : b)); }
+// NaN-propagating max as plain selects (vectorizable).
+static inline float maxNaN(float a, float b) {
+  const float m = a > b ? a : b;
+  const float withB = b == b ? m : b;
+  return a == a ? withB : a;
+}
+
+// Calls f with std::true_type or std::false_type, so per-call flags become template constants and the update
+// loops compile without branches (and vectorize).
+template <class F>
+static void withFlag(bool b, F f) {
+  if (b) f(std::true_type{});
+  else f(std::false_type{});
+}
 
 static bool scalars(Args& a, size_t i, const double** s, size_t want) {
   size_t len = 0;
@@ -20,6 +34,58 @@ static bool scalars(Args& a, size_t i, const double** s, size_t want) {
   if (!typed || type != napi_float64_array || len < want) return false;
   *s = static_cast<const double*>(data);
   return true;
+}
+
+struct AdamData {
+  float* outP; float* outM; float* outV; float* outMax;
+  const float* p0; const float* g0; const float* m0; const float* v0; const float* max0;
+  float b1, omb1, b2, omb2, wd, decay, stepSize, bc2, eps;
+  int64_t len;
+};
+
+// The Adam update with its options as template constants; arguments are copied into locals with restrict
+// pointers so the loop vectorizes.
+template <bool kMax, bool kWd, bool kL2, bool kAms, bool kFirst>
+static void adamLoop(const AdamData& a) {
+  float* __restrict outP = a.outP;
+  float* __restrict outM = a.outM;
+  float* __restrict outV = a.outV;
+  float* __restrict outMax = a.outMax;
+  const float* __restrict p0 = a.p0;
+  const float* __restrict g0 = a.g0;
+  const float* __restrict m0 = a.m0;
+  const float* __restrict v0 = a.v0;
+  const float* __restrict max0 = a.max0;
+  const float b1 = a.b1, omb1 = a.omb1, b2 = a.b2, omb2 = a.omb2, wd = a.wd, decay = a.decay;
+  const float stepSize = a.stepSize, bc2 = a.bc2, eps = a.eps;
+  const int64_t len = a.len;
+#pragma omp parallel for simd schedule(static) if (len >= parallelMin() / 4)
+  for (int64_t i = 0; i < len; i++) {
+    float d = g0[i];
+    if constexpr (kMax) d = -d;
+    float p = p0[i];
+    if constexpr (kWd) {
+      if constexpr (kL2) d = d + p * wd;
+      else p = p * decay;
+    }
+    float m, v;
+    if constexpr (kFirst) {
+      m = d * omb1;
+      v = (d * d) * omb2;
+    } else {
+      m = m0[i] * b1 + d * omb1;
+      v = v0[i] * b2 + (d * d) * omb2;
+    }
+    float second = v;
+    if constexpr (kAms) {
+      if constexpr (!kFirst) second = maxNaN(max0[i], v);
+      outMax[i] = second;
+    }
+    const float denom = std::sqrt(second) / bc2 + eps;
+    outM[i] = m;
+    outV[i] = v;
+    outP[i] = p - (m / denom) * stepSize;
+  }
 }
 
 // adam(outP, outM, outV, outMax|null, param, grad, m|null, v|null, max|null, scalars, flags)
@@ -48,28 +114,13 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   const float wd = static_cast<float>(s[4]), decay = static_cast<float>(s[5]);
   const float stepSize = static_cast<float>(s[6]), bc2 = static_cast<float>(s[7]), eps = static_cast<float>(s[8]);
   const bool maximize = flags & 1, l2 = flags & 2, ams = flags & 4, hasWd = flags & 8;
+  const bool first = m0 == nullptr || v0 == nullptr || (ams && max0 == nullptr);
+  if (ams && outMax == nullptr) return a.fail("adam: amsgrad needs an output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= parallelMin())
-  for (int64_t i = 0; i < len; i++) {
-    float d = maximize ? -g0[i] : g0[i];
-    float p = p0[i];
-    if (hasWd) {
-      if (l2) d = d + p * wd;
-      else p = p * decay;
-    }
-    const float m = m0 != nullptr ? m0[i] * b1 + d * omb1 : d * omb1;
-    const float sq = (d * d) * omb2;
-    const float v = v0 != nullptr ? v0[i] * b2 + sq : sq;
-    float second = v;
-    if (ams) {
-      second = max0 != nullptr ? maxNaN(max0[i], v) : v;
-      outMax[i] = second;
-    }
-    const float denom = std::sqrt(second) / bc2 + eps;
-    outM[i] = m;
-    outV[i] = v;
-    outP[i] = p - (m / denom) * stepSize;
-  }
+  const AdamData data{outP, outM, outV, outMax, p0, g0, m0, v0, max0, b1, omb1, b2, omb2, wd, decay, stepSize, bc2, eps, len};
+  withFlag(maximize, [&](auto MX) { withFlag(hasWd, [&](auto WD) { withFlag(l2, [&](auto L2) { withFlag(ams, [&](auto AMS) { withFlag(first, [&](auto FIRST) {
+    adamLoop<decltype(MX)::value, decltype(WD)::value, decltype(L2)::value, decltype(AMS)::value, decltype(FIRST)::value>(data);
+  }); }); }); }); });
   return undefinedValue(env);
 }
 
@@ -93,7 +144,7 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, hasMom = flags & 4, nesterov = flags & 8;
   if (hasMom && outB == nullptr) return a.fail("sgd: momentum needs an output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= parallelMin())
+#pragma omp parallel for schedule(static) if (len >= parallelMin() / 4)
   for (int64_t i = 0; i < len; i++) {
     float d = maximize ? -g0[i] : g0[i];
     const float p = p0[i];
@@ -134,7 +185,7 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, centered = flags & 4, hasMom = flags & 8;
   if ((centered && outGa == nullptr) || (hasMom && outB == nullptr)) return a.fail("rmsprop: missing output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (len >= parallelMin())
+#pragma omp parallel for schedule(static) if (len >= parallelMin() / 4)
   for (int64_t i = 0; i < len; i++) {
     float d = maximize ? -g0[i] : g0[i];
     const float p = p0[i];

@@ -31,7 +31,7 @@ static napi_value MaxPool(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr || !readPool(a, 2, &s)) return a.fail("maxPool: bad arguments");
   const int64_t rows = s.n * s.oh;
-#pragma omp parallel for schedule(static) if (rows * s.ow * s.c * s.fh * s.fw >= parallelMin())
+#pragma omp parallel for schedule(static) if (rows * s.ow * s.c * s.fh * s.fw >= parallelMin() / 8)
   for (int64_t row = 0; row < rows; row++) {
     const int64_t b = row / s.oh, yr = row % s.oh;
     const int64_t r0 = yr * s.sh - s.pt;
@@ -62,7 +62,7 @@ static napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (dx == nullptr || dy == nullptr || x == nullptr || !readPool(a, 3, &s)) return a.fail("maxPoolGrad: bad arguments");
   std::memset(dx, 0, nx * sizeof(float));
-#pragma omp parallel for schedule(static) if (nx >= static_cast<size_t>(parallelMin()) && s.n > 1)
+#pragma omp parallel for schedule(static) if (nx >= static_cast<size_t>(parallelMin() / 8) && s.n > 1)
   for (int64_t b = 0; b < s.n; b++) {
     std::vector<float> best(static_cast<size_t>(s.c));
     std::vector<int64_t> at(static_cast<size_t>(s.c));
@@ -104,7 +104,7 @@ static napi_value AvgPool(napi_env env, napi_callback_info info) {
   if (a.failed) return nullptr;
   if (out == nullptr || x == nullptr || !readPool(a, 2, &s)) return a.fail("avgPool: bad arguments");
   const int64_t rows = s.n * s.oh;
-#pragma omp parallel for schedule(static) if (rows * s.ow * s.c * s.fh * s.fw >= parallelMin())
+#pragma omp parallel for schedule(static) if (rows * s.ow * s.c * s.fh * s.fw >= parallelMin() / 8)
   for (int64_t row = 0; row < rows; row++) {
     const int64_t b = row / s.oh, yr = row % s.oh;
     const int64_t r0 = yr * s.sh - s.pt;
@@ -138,7 +138,7 @@ static napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
   if (dx == nullptr || dy == nullptr || !readPool(a, 2, &s)) return a.fail("avgPoolGrad: bad arguments");
   std::memset(dx, 0, nx * sizeof(float));
   const float scale = 1.f / static_cast<float>(s.fh * s.fw);
-#pragma omp parallel for schedule(static) if (nx >= static_cast<size_t>(parallelMin()) && s.n > 1)
+#pragma omp parallel for schedule(static) if (nx >= static_cast<size_t>(parallelMin() / 8) && s.n > 1)
   for (int64_t b = 0; b < s.n; b++) {
     for (int64_t yr = 0; yr < s.oh; yr++) {
       const int64_t r0 = yr * s.sh - s.pt;
