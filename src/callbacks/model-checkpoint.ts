@@ -122,14 +122,16 @@ export class ModelCheckpoint extends Callback {
     return this.o.monitor;
   }
 
+  #stateKey: string | undefined;
+
   override get stateKey(): string {
-    return generateStateKey('ModelCheckpoint', {
+    return (this.#stateKey ??= generateStateKey('ModelCheckpoint', {
       monitor: this.o.monitor ?? null,
       mode: this.o.mode,
       everyNTrainSteps: this.o.everyNTrainSteps,
       everyNEpochs: this.o.everyNEpochs,
       trainTimeIntervalMs: this.o.trainTimeIntervalMs ?? null,
-    });
+    }));
   }
 
   override async setup(trainer: TrainerContext): Promise<void> {

@@ -56,7 +56,7 @@ export class HookDispatcher {
     for (const cb of this.callbacks) {
       const fn = cb[hook] as AnyFn | undefined;
       if (fn === undefined || !matches(cb, only)) continue;
-      const r = this.timed(`[Callback]${cb.stateKey}.${hook}`, hook, () => fn.call(cb, this.ctx, this.module, ...(args as unknown[])));
+      const r = this.timed(this.timer === undefined ? '' : `[Callback]${cb.stateKey}.${hook}`, hook, () => fn.call(cb, this.ctx, this.module, ...(args as unknown[])));
       if (r instanceof Promise) await r;
     }
   }
@@ -65,7 +65,7 @@ export class HookDispatcher {
   callCallbacksSync<H extends CallbackHookName>(hook: H, args: CallbackArgs<H>): void {
     for (const cb of this.callbacks) {
       const fn = cb[hook] as AnyFn | undefined;
-      if (fn !== undefined) this.timed(`[Callback]${cb.stateKey}.${hook}`, hook, () => fn.call(cb, this.ctx, this.module, ...(args as unknown[])));
+      if (fn !== undefined) this.timed(this.timer === undefined ? '' : `[Callback]${cb.stateKey}.${hook}`, hook, () => fn.call(cb, this.ctx, this.module, ...(args as unknown[])));
     }
   }
 
@@ -79,7 +79,7 @@ export class HookDispatcher {
   callModuleSync(hook: ModuleHookName, ...args: unknown[]): unknown {
     const fn = (this.module as unknown as Record<string, AnyFn | undefined>)[hook];
     if (fn === undefined) return undefined;
-    return this.timed(`[LightningModule]${this.module.constructor.name}.${hook}`, hook, () => fn.apply(this.module, args));
+    return this.timed(this.timer === undefined ? '' : `[LightningModule]${this.module.constructor.name}.${hook}`, hook, () => fn.apply(this.module, args));
   }
 
   /** Whether the module defines `hook`. */
