@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
+// Type side: tfjs-core declares the chained methods on Tensor in these module augmentations.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 
 type Method = (this: Tensor, ...args: unknown[]) => unknown;
 type OpTable = Record<string, ((...args: unknown[]) => unknown) | undefined>;

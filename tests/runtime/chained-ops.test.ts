@@ -1,5 +1,3 @@
-// tfjs-core declares the chained methods through module augmentation that typescript-eslint cannot resolve here.
-/* eslint-disable @typescript-eslint/no-unsafe-call */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/runtime/backend.js';
