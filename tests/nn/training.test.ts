@@ -13,7 +13,7 @@ describe('training smoke runs with plain SGD (cpu)', () => {
     const model = mlp();
     const { x, y } = randomBatch([16, 784], 10);
     const before = tf.memory().numTensors;
-    assertLearns(trainSgd(model, x, y), 'MLP');
+    assertLearns(trainSgd(model, x, y, 100), 'MLP');
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([x, y]);
     model.dispose();
@@ -22,7 +22,7 @@ describe('training smoke runs with plain SGD (cpu)', () => {
   it('a small CNN (Conv2d → ReLU → MaxPool2d → Flatten → Linear) reduces the loss', () => {
     const model = cnn();
     const { x, y } = randomBatch([16, 1, 12, 12], 10);
-    assertLearns(trainSgd(model, x, y, 20, 0.1), 'CNN');
+    assertLearns(trainSgd(model, x, y, 100, 0.1), 'CNN');
     tf.dispose([x, y]);
     model.dispose();
   });
