@@ -51,6 +51,8 @@ export interface RunContext {
   numSanityValBatches: number[];
   numTestBatches: number[];
   numPredictBatches: number[];
+  /** Batches accumulated per optimizer step in the current epoch (`accumulateGradBatches` or a schedule callback). */
+  accumulationFactor(): number;
   /** Tensors to free when the current batch ends (e.g. manualBackward losses). */
   readonly batchDisposables: Array<{ dispose(): void }>;
 }

@@ -11,6 +11,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { DataSource, DataSources } from '../core/hooks.js';
 import { limitBatches, toSourceList } from './data-connector.js';
 import { mergeCallbacks } from './callback-order.js';
+import { isAccumulationSchedule } from '../callbacks/gradient-accumulation-scheduler.js';
 import { HookDispatcher } from './hook-dispatcher.js';
 import type { LoggerConnector } from './logger-connector.js';
 import { makeStepper, runBackward } from './loops/optimization.js';
@@ -103,6 +104,11 @@ export class TrainerRun implements RunContext {
     if (this.earlyTrainLoaders instanceof Promise) return undefined;
     const first = this.earlyTrainLoaders[0];
     return first === undefined ? 0 : limitBatches(first.length, this.options.limitTrainBatches, 'limitTrainBatches');
+  }
+
+  accumulationFactor(): number {
+    const schedule = this.dispatcher.callbacks.find(isAccumulationSchedule);
+    return schedule === undefined ? this.options.accumulateGradBatches : schedule.accumulationFactor(this.trainer.currentEpoch);
   }
 
   setStage(stage: RunningStage | undefined): void {

@@ -109,5 +109,13 @@ describe('Trainer features', () => {
     }
     await assert.rejects(new Trainer({ ...quiet, maxEpochs: 1, detectAnomaly: true, limitValBatches: 0 }).fit(new M()), /trainingStep is NaN or infinite[\s\S]*hint:/);
   });
+
+  it('GradientAccumulationScheduler changes the accumulation factor per epoch', async () => {
+    const { GradientAccumulationScheduler } = await import('../../src/callbacks/gradient-accumulation-scheduler.js');
+    const trainer = new Trainer({ ...quiet, maxEpochs: 3, limitValBatches: 0, callbacks: [new GradientAccumulationScheduler({ scheduling: { 1: 2, 2: 4 } })] });
+    await trainer.fit(new BoringModel(), { trainDataloaders: new RandomData(8) });
+    // epoch 0: 8 steps, epoch 1: 4 steps (factor 2), epoch 2: 2 steps (factor 4)
+    assert.equal(trainer.globalStep, 8 + 4 + 2);
+  });
 });
 

@@ -71,7 +71,7 @@ export function makeStepper(run: RunContext): (optimizer: Optimizer, closure: St
 export function runAutomatic(run: RunContext, batch: unknown, batchIdx: number, shouldAccumulate: boolean): StepOutput {
   const { dispatcher, module, options } = run;
   const lightningOptimizer: LightningOptimizer | undefined = run.lightningOptimizers[0];
-  const k = options.accumulateGradBatches;
+  const k = run.accumulationFactor();
   let output: StepOutput = {};
 
   const closure = (): Scalar | null => {

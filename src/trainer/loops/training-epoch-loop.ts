@@ -26,7 +26,7 @@ export class TrainingEpochLoop {
   ) {}
 
   private shouldAccumulate(batchIdx: number, isLast: boolean): boolean {
-    const k = this.runContext.options.accumulateGradBatches;
+    const k = this.runContext.accumulationFactor();
     return (batchIdx + 1) % k !== 0 && !isLast;
   }
 
