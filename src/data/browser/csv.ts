@@ -1,0 +1,40 @@
+/** `CsvDataset`s from a URL or a `Blob`/`File` (gzip-compressed or plain text), without Node built-ins. */
+import { CsvDataset } from '../csv.js';
+import type { CsvDatasetOptions } from '../csv.js';
+import { blobName, fetchBytes, maybeGunzip, readBlobBytes } from './fetch-bytes.js';
+import type { FetchOptions, GunzipOptions } from './fetch-bytes.js';
+
+/** Options of `fetchCsvDataset`: the dataset's options plus how to fetch. */
+export interface FetchCsvOptions extends CsvDatasetOptions, FetchOptions, GunzipOptions {}
+
+/** Options of `readCsvBlob`: the dataset's options (`source` defaults to the file name). */
+export interface ReadCsvBlobOptions extends CsvDatasetOptions, GunzipOptions {}
+
+function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function datasetOptions(options: CsvDatasetOptions, source: string): CsvDatasetOptions {
+  const { target, features, types, delimiter } = options;
+  return {
+    source,
+    ...(target === undefined ? {} : { target }),
+    ...(features === undefined ? {} : { features }),
+    ...(types === undefined ? {} : { types }),
+    ...(delimiter === undefined ? {} : { delimiter }),
+  };
+}
+
+/** Fetch a CSV file (header line first) into a `CsvDataset`; errors name the URL. */
+export async function fetchCsvDataset(url: string, options: FetchCsvOptions = {}): Promise<CsvDataset> {
+  const source = options.source ?? url;
+  const bytes = await maybeGunzip(await fetchBytes(url, options), source, options);
+  return new CsvDataset(decodeText(bytes), datasetOptions(options, source));
+}
+
+/** Read a CSV `Blob` or `File` (e.g. from `<input type="file">`) into a `CsvDataset`; errors name the file. */
+export async function readCsvBlob(blob: Blob, options: ReadCsvBlobOptions = {}): Promise<CsvDataset> {
+  const source = options.source ?? blobName(blob);
+  const bytes = await maybeGunzip(await readBlobBytes(blob), source, options);
+  return new CsvDataset(decodeText(bytes), datasetOptions(options, source));
+}
