@@ -8,6 +8,7 @@ import type { TrainerContext } from '../core/trainer-context.js';
 import { MisconfigurationError } from '../errors.js';
 import type { LogFileSystem } from '../loggers/file-system.js';
 import { joinPath } from '../loggers/file-system.js';
+import { platform } from '../platform/platform.js';
 import { tf } from '../runtime/tf.js';
 import { Callback } from './callback.js';
 
@@ -128,7 +129,7 @@ export class JsonlPredictionWriter extends BasePredictionWriter {
   override async setup(trainer: TrainerContext, module: LightningModule, stage: string): Promise<void> {
     await super.setup(trainer, module, stage);
     if (stage !== 'predict') return;
-    if (this.fs === undefined) this.fs = (await import('../loggers/node-fs.js')).nodeLogFileSystem;
+    this.fs ??= platform.logFileSystem;
     this.fs.mkdir(this.outputDir);
     if (this.writeInterval !== 'epoch') this.fs.writeFile(this.batchFile, '');
   }

@@ -1,14 +1,12 @@
-/** The process-wide checkpoint storage: the Node file system unless `setCheckpointIO` chose another. */
+/** The process-wide checkpoint storage: the platform's default (files in Node, IndexedDB in a browser) unless `setCheckpointIO` chose another. */
+import { platform } from '../platform/platform.js';
 import type { CheckpointIO } from './checkpoint-io.js';
 
 let defaultIO: CheckpointIO | undefined;
 
-/** The checkpoint IO in use (loads the Node implementation lazily, so browser bundles never import `node:fs`). */
+/** The checkpoint IO in use (created on first use, so importing the core never opens files or databases). */
 export async function checkpointIO(): Promise<CheckpointIO> {
-  if (defaultIO === undefined) {
-    const { NodeCheckpointIO } = await import('./node-checkpoint-io.js');
-    defaultIO = new NodeCheckpointIO();
-  }
+  defaultIO ??= await platform.createCheckpointIO();
   return defaultIO;
 }
 

@@ -2,7 +2,9 @@
 export { saveCheckpoint, loadCheckpoint, saveStateDictFile, loadStateDictFile } from './checkpoint.js';
 export type { LoadCheckpointOptions } from './checkpoint.js';
 export type { CheckpointIO, CheckpointLoadOptions } from './checkpoint-io.js';
-export { NodeCheckpointIO, removeStaleTempFiles } from './node-checkpoint-io.js';
+export { MemoryCheckpointIO } from './memory-checkpoint-io.js';
+export { IndexedDBCheckpointIO } from './indexeddb-checkpoint-io.js';
+export type { IndexedDBCheckpointIOOptions } from './indexeddb-checkpoint-io.js';
 export { AUX_TENSOR_PREFIX, disposeCheckpoint } from './document.js';
 export type { CheckpointDocument, CheckpointRecord, CheckpointValue } from './document.js';
 export {

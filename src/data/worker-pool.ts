@@ -2,6 +2,7 @@
  * The contract between the DataLoader and a pool of worker threads, free of any platform API: Node implements it
  * with `worker_threads` (`node/worker-pool.ts`); a browser build can implement it with Web Workers.
  */
+import { platform } from '../platform/platform.js';
 import type { ArrayTree } from './collate-arrays.js';
 import type { WorkerDatasetSpec } from './worker-spec.js';
 
@@ -41,10 +42,9 @@ export function registerWorkerPoolFactory(factory: WorkerPoolFactory): void {
   registered = factory;
 }
 
-/** The registered factory, or Node's `worker_threads` pool, loaded on first use. */
+/** The registered factory, or the platform's pool (Node's `worker_threads`), loaded on first use. */
 export async function defaultWorkerPoolFactory(): Promise<WorkerPoolFactory> {
   if (registered !== undefined) return registered;
-  const mod = await import('./node/worker-pool.js');
-  registered = mod.createNodeWorkerPool;
+  registered = await platform.workerPoolFactory();
   return registered;
 }

@@ -3,7 +3,7 @@ import { joinPath, readTextFile, type LogFileSystem } from './file-system.js';
 import { compareCodePoints, formatCsvLine, formatCsvNumber, parseCsv } from './csv.js';
 import { saveHparamsToYaml } from './hparams-file.js';
 import { BaseLogger, checkStep, prefixMetrics, type LoggerStatus } from './logger.js';
-import { nodeLogFileSystem } from './node-fs.js';
+import { platform } from '../platform/platform.js';
 import { VersionedRunDir } from './versioning.js';
 
 /** Options of `CSVLogger`. */
@@ -18,7 +18,7 @@ export interface CSVLoggerOptions {
   prefix?: string;
   /** Write buffered rows whenever the step crosses a multiple of this. Default: 100. */
   flushLogsEveryNSteps?: number;
-  /** File system to write through. Default: Node's `fs`. */
+  /** File system to write through. Default: the platform's (`node:fs`; memory in a browser). */
   fs?: LogFileSystem;
   /** Global rank of this process (only rank 0 writes). Default: 0. */
   rank?: number;
@@ -49,7 +49,7 @@ export class CSVLogger extends BaseLogger {
 
   constructor(options: CSVLoggerOptions) {
     super(options.rank);
-    this.fs = options.fs ?? nodeLogFileSystem;
+    this.fs = options.fs ?? platform.logFileSystem;
     this.run = new VersionedRunDir(this.fs, options.saveDir, options.name ?? 'lightning_logs', options.version);
     this.prefix = options.prefix ?? '';
     this.flushEvery = Math.max(1, options.flushLogsEveryNSteps ?? 100);

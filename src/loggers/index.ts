@@ -3,7 +3,6 @@ export { BaseLogger, LOGGER_JOIN_CHAR } from './logger.js';
 export type { CheckpointInfo, Logger, LoggerStatus } from './logger.js';
 export { MemoryLogFileSystem, joinPath, readTextFile } from './file-system.js';
 export type { LogFileSystem } from './file-system.js';
-export { nodeDeflate, nodeLogFileSystem } from './node-fs.js';
 export { nextVersion } from './versioning.js';
 export { flattenHparams, loadHparamsFromYaml, saveHparamsToYaml } from './hparams-file.js';
 export { CSVLogger } from './csv-logger.js';

@@ -2,7 +2,7 @@
 import { joinPath, readTextFile, type LogFileSystem } from './file-system.js';
 import { saveHparamsToYaml, toPlainData } from './hparams-file.js';
 import { BaseLogger, checkStep, prefixMetrics, type CheckpointInfo, type LoggerStatus } from './logger.js';
-import { nodeLogFileSystem } from './node-fs.js';
+import { platform } from '../platform/platform.js';
 import { VersionedRunDir } from './versioning.js';
 
 /** A metric value in JSONL: a number, or `"NaN"`/`"Infinity"`/`"-Infinity"` (JSON has no non-finite numbers). */
@@ -25,7 +25,7 @@ export interface JsonlLoggerOptions {
   version?: number | string;
   /** Prepended to every metric name with `-`. Default: `''`. */
   prefix?: string;
-  /** File system to write through. Default: Node's `fs`. */
+  /** File system to write through. Default: the platform's (`node:fs`; memory in a browser). */
   fs?: LogFileSystem;
   /** Clock in milliseconds. Default: `Date.now`. */
   now?: () => number;
@@ -62,7 +62,7 @@ export class JsonlLogger extends BaseLogger {
 
   constructor(options: JsonlLoggerOptions) {
     super(options.rank);
-    this.fs = options.fs ?? nodeLogFileSystem;
+    this.fs = options.fs ?? platform.logFileSystem;
     this.run = new VersionedRunDir(this.fs, options.saveDir, options.name ?? 'lightning_logs', options.version);
     this.prefix = options.prefix ?? '';
     this.now = options.now ?? Date.now;

@@ -1,4 +1,5 @@
 /** `AdvancedProfiler`: the simple profiler's table plus a V8 CPU profile of the whole run (open it in Chrome DevTools). */
+import { platform } from '../platform/platform.js';
 import { SimpleProfiler } from './simple-profiler.js';
 import type { SimpleProfilerOptions } from './simple-profiler.js';
 
@@ -32,7 +33,7 @@ export class AdvancedProfiler extends SimpleProfiler {
 
   override async setup(stage: string, logDir: string): Promise<void> {
     await super.setup(stage, logDir);
-    this.cpu ??= new (await import('./node-cpu-profiler.js')).NodeCpuProfiler();
+    this.cpu ??= await platform.createCpuProfiler();
     await this.cpu.start();
     this.running = true;
   }

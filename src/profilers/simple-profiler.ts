@@ -2,6 +2,7 @@
 import type { Awaitable } from '../core/hooks.js';
 import type { LogFileSystem } from '../loggers/file-system.js';
 import { joinPath } from '../loggers/file-system.js';
+import { platform } from '../platform/platform.js';
 import type { Profiler } from './profiler.js';
 import { timeCall } from './profiler.js';
 
@@ -66,11 +67,12 @@ export class SimpleProfiler implements Profiler {
     return joinPath(this.outputDir, `${this.stage}-${this.filename}.txt`);
   }
 
-  async setup(stage: string, logDir: string): Promise<void> {
+  setup(stage: string, logDir: string): Promise<void> {
     this.stage = stage;
     this.logDir = logDir;
     this.startedMs = this.now();
-    this.writer ??= (await import('../loggers/node-fs.js')).nodeLogFileSystem;
+    this.writer ??= platform.logFileSystem;
+    return Promise.resolve();
   }
 
   record(action: string, durationMs: number): void {

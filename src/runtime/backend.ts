@@ -20,6 +20,16 @@ const BACKEND_PACKAGES: Record<Exclude<BackendName, 'auto'>, string> = {
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
+let wasmBinaryPrefix: string | undefined;
+
+/**
+ * Where a browser fetches the wasm backend's `.wasm` files: a URL prefix ending in `/`. Default: the folder of the
+ * bundle that contains this module (`scripts/build-browser.mjs` copies the files there). Call before `selectBackend`.
+ */
+export function setWasmBinaryUrl(prefix: string): void {
+  wasmBinaryPrefix = prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
 /** Hooks run once after a backend is initialised (gradient and kernel fixes register here). */
 const backendInitHooks: Array<(backend: string) => void> = [];
 
@@ -59,8 +69,17 @@ async function importBackendPackage(name: Exclude<BackendName, 'auto'>): Promise
       case 'cpu':
         await import('@tensorflow/tfjs-backend-cpu');
         return;
-      case 'wasm':
-        await import('@tensorflow/tfjs-backend-wasm');
+      case 'wasm': {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        // Node reads the binaries from the package; a page fetches them from `setWasmBinaryUrl`'s prefix.
+        if (!isNode) wasm.setWasmPaths(wasmBinaryPrefix ?? new URL('./', import.meta.url).href);
+        return;
+      }
+      case 'webgl':
+        await import('@tensorflow/tfjs-backend-webgl');
+        return;
+      case 'webgpu':
+        await import('@tensorflow/tfjs-backend-webgpu');
         return;
       default:
         // Optional backends are looked up at run time so a plain install never needs them.

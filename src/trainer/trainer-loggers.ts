@@ -5,6 +5,7 @@ import type { LightningModule } from '../core/module.js';
 import type { LoggerLike } from '../core/trainer-context.js';
 import { CSVLogger } from '../loggers/csv-logger.js';
 import { JsonlLogger } from '../loggers/jsonl-logger.js';
+import { platform } from '../platform/platform.js';
 import type { ResolvedTrainerOptions } from './trainer-options.js';
 
 /**
@@ -25,15 +26,11 @@ export function resolveLoggers(options: Readonly<ResolvedTrainerOptions>): Logge
   return loggers;
 }
 
-/** Start the dashboard over the JSON-lines logger's experiment directory (loaded on demand: it needs node:http). */
+/** Start the dashboard over the JSON-lines logger's experiment directory (the platform's server, loaded on demand: it needs node:http). */
 export async function startDashboardFor(loggers: readonly LoggerLike[], options: { port?: number | undefined; host?: string | undefined }): Promise<void> {
   const jsonl = loggers.find((l): l is JsonlLogger => l instanceof JsonlLogger);
   if (jsonl === undefined || jsonl.rootDir === undefined) return;
-  const { startTrainerDashboard } = await import('../dashboard/index.js');
-  await startTrainerDashboard(jsonl.rootDir, {
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.host === undefined ? {} : { host: options.host }),
-  });
+  await platform.startDashboard(jsonl.rootDir, options);
 }
 
 /** Hyperparameters of a datamodule, when it saved any. */

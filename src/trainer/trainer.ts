@@ -8,6 +8,7 @@ import type { LightningModule } from '../core/module.js';
 import type { LrSchedulerConfig } from '../core/optimizer-config.js';
 import type { LoggerLike, RunningStage, StrategyLike, TrainerContext, TrainerSettings, TrainerState } from '../core/trainer-context.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { platform } from '../platform/platform.js';
 import { selectBackend } from '../runtime/backend.js';
 import { SingleDeviceStrategy } from '../strategies/single-device.js';
 import { AdvancedProfiler, SimpleProfiler } from '../profilers/index.js';
@@ -22,7 +23,6 @@ import type { PredictionItem } from './loops/prediction-loop.js';
 import { formatResultsTable } from './results-table.js';
 import { TrainerRun } from './run.js';
 import type { ExplicitLoaders } from './run-context.js';
-import { installSignalHandlers } from './signals.js';
 import { resolveTrainerOptions } from './trainer-options.js';
 import type { ResolvedTrainerOptions, TrainerOptions } from './trainer-options.js';
 import { requestDataloaders } from './data-connector.js';
@@ -457,7 +457,7 @@ export class Trainer implements TrainerContext {
       await profiler.setup(fn, this.logDir);
       run.dispatcher.timer = (action, ms) => profiler.record(action, ms);
     }
-    const uninstall = fn === 'fit' && this.options.handleSignals ? installSignalHandlers(() => { run.interruptRequested = true; }) : () => {};
+    const uninstall = fn === 'fit' && this.options.handleSignals ? platform.installSignalHandlers(() => { run.interruptRequested = true; }) : () => {};
     try {
       await run.setupStage(fn);
       if (fn === 'fit') await this.strategyValue.broadcastParameters?.(model);

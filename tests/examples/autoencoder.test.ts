@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readCsvMetrics, selectBackend } from '../../src/index.js';
-import { nodeLogFileSystem } from '../../src/loggers/index.js';
+import { nodeLogFileSystem } from '../../src/loggers/node-fs.js';
 import { trainAutoencoder } from '../../examples/autoencoder/train.js';
 import { decodeGrayPng } from './png-reader.js';
 

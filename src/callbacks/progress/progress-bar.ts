@@ -4,6 +4,7 @@
  */
 import type { TrainerContext } from '../../core/trainer-context.js';
 import { MisconfigurationError } from '../../errors.js';
+import { platform } from '../../platform/platform.js';
 import { ProgressBarBase } from './progress-bar-base.js';
 import { formatMetric } from './renderer.js';
 import type { BarState, ProgressRenderer } from './renderer.js';
@@ -56,8 +57,7 @@ export class ProgressBar extends ProgressBarBase {
 
   override async setup(): Promise<void> {
     if (this.renderer !== undefined || !this.isEnabled) return;
-    const { nodeProgressRenderer } = await import('../../utilities/node-terminal.js');
-    this.renderer = nodeProgressRenderer(this.plainIntervalMs);
+    this.renderer = await platform.createProgressRenderer(this.plainIntervalMs);
   }
 
   /** Print a line above the bars (the bars stay intact); false when no renderer is active (the caller prints it). */

@@ -2,7 +2,7 @@
 import { joinPath, type LogFileSystem } from '../file-system.js';
 import { flattenHparams, saveHparamsToYaml } from '../hparams-file.js';
 import { BaseLogger, checkStep, prefixMetrics, type LoggerStatus } from '../logger.js';
-import { nodeDeflate, nodeHostname, nodeLogFileSystem, nodePid } from '../node-fs.js';
+import { platform } from '../../platform/platform.js';
 import { VersionedRunDir } from '../versioning.js';
 import { EventFileWriter } from './event-file-writer.js';
 import type { DeflateFunction, RawImage } from './png.js';
@@ -20,9 +20,9 @@ export interface TensorBoardLoggerOptions {
   prefix?: string;
   /** Extra folder under the version folder for the event file (`logDir` includes it). Default: none. */
   subDir?: string;
-  /** File system to write through. Default: Node's `fs`. */
+  /** File system to write through. Default: the platform's (`node:fs`; memory in a browser). */
   fs?: LogFileSystem;
-  /** zlib compression for PNG images. Default: `node:zlib` `deflateSync`. */
+  /** zlib compression for PNG images. Default: `node:zlib` in Node, stored (uncompressed) deflate blocks in a browser. */
   deflate?: DeflateFunction;
   /** Host name in the event file name. Default: this machine's. */
   hostname?: string;
@@ -66,14 +66,14 @@ export class TensorBoardLogger extends BaseLogger {
 
   constructor(options: TensorBoardLoggerOptions) {
     super(options.rank);
-    this.fs = options.fs ?? nodeLogFileSystem;
+    this.fs = options.fs ?? platform.logFileSystem;
     this.run = new VersionedRunDir(this.fs, options.saveDir, options.name ?? 'lightning_logs', options.version);
     this.prefix = options.prefix ?? '';
     this.subDir = options.subDir ?? '';
-    this.deflate = options.deflate ?? nodeDeflate;
+    this.deflate = options.deflate ?? platform.deflate;
     this.now = options.now ?? Date.now;
-    this.hostname = options.hostname ?? nodeHostname();
-    this.pid = options.pid ?? nodePid();
+    this.hostname = options.hostname ?? platform.hostname();
+    this.pid = options.pid ?? platform.pid();
     this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 10);
   }
 

@@ -1,0 +1,9 @@
+/**
+ * lightning-ts public API for browsers: the platform-neutral API (`api.ts`) plus what a page needs instead of files
+ * and processes. Bundlers pick this entry through package.json's `browser` condition; `npm run build:browser` builds
+ * it to `dist-browser/lightning-ts.js`.
+ */
+export * from './api.js';
+
+export * as data from './data/portable.js';
+export { browserLogFiles } from './platform/platform.browser.js';

@@ -1,0 +1,56 @@
+// MemoryCheckpointIO (the browser fallback and a test double): the CheckpointIO contract, and a Trainer that saves
+// and resumes through it without touching the disk.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { checkpointIO, setCheckpointIO } from '../../src/checkpoint/default-io.js';
+import { MemoryCheckpointIO } from '../../src/checkpoint/memory-checkpoint-io.js';
+import { readStateDict } from '../../src/checkpoint/serialize.js';
+import { MisconfigurationError } from '../../src/errors.js';
+import { selectBackend } from '../../src/runtime/backend.js';
+import { Trainer } from '../../src/trainer/trainer.js';
+import { BoringModel, RandomData } from '../helpers/boring-model.js';
+
+describe('MemoryCheckpointIO', () => {
+  let previous: Awaited<ReturnType<typeof checkpointIO>>;
+  before(async () => {
+    await selectBackend('cpu');
+    previous = await checkpointIO();
+  });
+  after(() => setCheckpointIO(previous));
+
+  it('keeps copies of the bytes, lists directories, links by copying and reports missing files', async () => {
+    const io = new MemoryCheckpointIO();
+    const bytes = Uint8Array.from([1, 2, 3]);
+    await io.save('./runs//a/x.ckpt', bytes);
+    bytes[0] = 9;
+    assert.deepEqual(Array.from(await io.load('runs/a/x.ckpt')), [1, 2, 3]);
+    await io.save('runs/a/b/y.ckpt', Uint8Array.from([4]));
+    assert.deepEqual(await io.list('runs/a'), ['x.ckpt']);
+    assert.deepEqual(await io.list('runs/a/'), ['x.ckpt']);
+    await io.link('runs/a/x.ckpt', 'runs/a/last.ckpt');
+    assert.deepEqual(Array.from(await io.load('runs/a/last.ckpt')), [1, 2, 3]);
+    await io.remove('runs/a/x.ckpt');
+    assert.equal(await io.exists('runs/a/x.ckpt'), false);
+    await assert.rejects(io.load('runs/a/x.ckpt'), (e: Error) => e instanceof MisconfigurationError && /not found in memory: runs\/a\/x\.ckpt/.test(e.message));
+  });
+
+  it('backs ModelCheckpoint and ckptPath "last" when set as the checkpoint IO', async () => {
+    const io = new MemoryCheckpointIO();
+    setCheckpointIO(io);
+    const model = new BoringModel();
+    const first = new Trainer({ maxEpochs: 2, defaultRootDir: 'mem-run', logger: false, enableProgressBar: false, enableModelSummary: false, callbacks: [] });
+    await first.fit(model, { trainDataloaders: new RandomData(3, 2), valDataloaders: new RandomData(1, 2) });
+    const files = await io.list('mem-run/checkpoints');
+    assert.deepEqual(files, ['epoch=1-step=6.ckpt']);
+    const saved = readStateDict(await io.load(`mem-run/checkpoints/${files[0]}`));
+    const weights = model.stateDict();
+    for (const [name, t] of Object.entries(saved)) {
+      assert.deepEqual(Array.from(t.dataSync()), Array.from(weights[name]!.dataSync()), name);
+      t.dispose();
+    }
+    const resumed = new Trainer({ maxEpochs: 3, defaultRootDir: 'mem-run', logger: false, enableProgressBar: false, enableModelSummary: false });
+    await resumed.fit(new BoringModel(), { trainDataloaders: new RandomData(3, 2), valDataloaders: new RandomData(1, 2), ckptPath: `mem-run/checkpoints/${files[0]}` });
+    assert.equal(resumed.globalStep, 9);
+    assert.deepEqual(await io.list('mem-run/checkpoints'), ['epoch=2-step=9.ckpt']);
+  });
+});
