@@ -117,6 +117,7 @@ export {
   TensorBoardLogger,
   JsonlLogger,
   InMemoryLogger,
+  ConsoleLogger,
   DummyLogger,
   MemoryLogFileSystem,
   readCsvMetrics,
@@ -134,6 +135,7 @@ export type {
   JsonlLoggerOptions,
   JsonlRecord,
   InMemoryLoggerOptions,
+  ConsoleLoggerOptions,
   MetricsRow,
 } from './loggers/index.js';
 
@@ -153,6 +155,8 @@ export {
 } from './checkpoint/index.js';
 export type { CheckpointDocument, CheckpointIO, CheckpointValue, LoadCheckpointOptions } from './checkpoint/index.js';
 export { checkpointIO, setCheckpointIO } from './checkpoint/default-io.js';
+export { UIProgressCallback } from './callbacks/index.js';
+export type { UIProgressCallbackOptions, UIProgressEvent, UIProgressStage } from './callbacks/index.js';
 export { MemoryCheckpointIO, IndexedDBCheckpointIO } from './checkpoint/index.js';
 export type { CheckpointLoadOptions, IndexedDBCheckpointIOOptions } from './checkpoint/index.js';
 

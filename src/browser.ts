@@ -6,4 +6,5 @@
 export * from './api.js';
 
 export * as data from './data/portable.js';
+export { fetchFashionMNIST, fetchMNIST, readMnistBlobs, fetchCsvDataset, readCsvBlob, fetchIdx, readIdxBlob, FetchError } from './data/portable.js';
 export { browserLogFiles } from './platform/platform.browser.js';

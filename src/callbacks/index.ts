@@ -29,3 +29,5 @@ export { ThroughputMonitor } from './throughput-monitor.js';
 export type { ThroughputMonitorOptions } from './throughput-monitor.js';
 export { DeviceStatsMonitor } from './device-stats-monitor.js';
 export type { DeviceStatsMonitorOptions } from './device-stats-monitor.js';
+export { UIProgressCallback } from './ui-progress.js';
+export type { UIProgressCallbackOptions, UIProgressEvent, UIProgressStage } from './ui-progress.js';

@@ -13,6 +13,8 @@ export { JsonlLogger, decodeJsonlNumber, readJsonl } from './jsonl-logger.js';
 export type { JsonlLoggerOptions, JsonlNumber, JsonlRecord } from './jsonl-logger.js';
 export { DummyLogger } from './dummy-logger.js';
 export { InMemoryLogger } from './in-memory-logger.js';
+export { ConsoleLogger } from './console-logger.js';
+export type { ConsoleLoggerOptions } from './console-logger.js';
 export type { InMemoryLoggerOptions, MetricsRow } from './in-memory-logger.js';
 export { TensorBoardLogger } from './tensorboard/tensorboard-logger.js';
 export type { TensorBoardLoggerOptions } from './tensorboard/tensorboard-logger.js';
