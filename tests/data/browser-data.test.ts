@@ -99,6 +99,12 @@ describe('browser data loading (Blob, fetch, DecompressionStream)', () => {
     assert.equal(ds.length, 1000);
     assert.deepEqual(ds.get(500), node.get(500));
     assert.match(ds.toString(), /t10k-images-idx3-ubyte\.gz \+ t10k-labels-idx1-ubyte\.gz/);
+    const spec = ds.workerSpec!();
+    assert.deepEqual([spec.modulePath, spec.exportName, (spec.args![0] as File).name], ['lightning-ts:browser-datasets', 'readMnistBlobs', 't10k-images-idx3-ubyte.gz']);
+    const fetched = await fetchFashionMNIST({ baseUrl: 'https://example.test/d/', train: false, fetch: fakeFetch(sampleFiles('https://example.test/d/')) });
+    assert.equal(fetched.workerSpec, undefined, 'a custom fetch cannot be sent to a worker');
+    const transformed = await readMnistBlobs(file('t10k-images-idx3-ubyte.gz'), file('t10k-labels-idx1-ubyte.gz'), { transform: (im) => im.data.length });
+    assert.deepEqual([transformed.get(3)[0], transformed.workerSpec], [784, undefined]);
   });
 
   it('a failed fetch is a FetchError with the URL and the HTTP status', async () => {
@@ -155,6 +161,8 @@ describe('browser data loading (Blob, fetch, DecompressionStream)', () => {
       for (let i = 0; i < 3; i++) assert.deepEqual(ds.get(i), node.get(i));
     }
     assert.deepEqual(Array.from((datasets[0]!.get(1) as [{ data: Float32Array }, unknown])[0].data), [3, 4.25, 1]);
+    assert.deepEqual(datasets[2]!.workerSpec!(), { modulePath: 'lightning-ts:browser-datasets', exportName: 'readCsvBlob', args: [datasets[2]!.workerSpec!().args![0], { source: 'd.csv', target: 'y' }] });
+    assert.equal(datasets[0]!.workerSpec, undefined);
     await assert.rejects(readCsvBlob(new File(['a,b\n1\n'], 'bad.csv')), /bad\.csv, line 2: 1 fields, but the header has 2/);
     await assert.rejects(fetchCsvDataset('https://example.test/d.csv', { target: 'nope', fetch }), (e: unknown) => e instanceof MisconfigurationError && /https:\/\/example\.test\/d\.csv has no column "nope"/.test(e.message));
   });

@@ -126,7 +126,7 @@ export async function fetchBytes(url: string, options: FetchOptions = {}): Promi
     throw new FetchError(
       `Could not fetch ${url}: HTTP ${response.status}${response.statusText === '' ? '' : ` ${response.statusText}`}.`,
       response.status === 404
-        ? 'Check the URL and that the server serves that file (relative URLs resolve against the page).'
+        ? 'Check the URL and that the server serves that file (relative URLs resolve against the page, or in a worker against its script).'
         : 'Check that the server allows this request (CORS, authentication) and try again.',
       response.status,
     );

@@ -5,6 +5,7 @@
  */
 import { MnistDataset } from '../mnist.js';
 import type { ShapedArray } from '../dataset.js';
+import { absoluteUrl, browserDatasetSpec } from './browser-spec.js';
 import { blobName } from './fetch-bytes.js';
 import type { FetchOptions, GunzipOptions } from './fetch-bytes.js';
 import { fetchIdx, readIdxBlob } from './idx.js';
@@ -57,8 +58,11 @@ function combinedProgress(options: FetchOptions): [FetchOptions, FetchOptions] {
   return [forFile(0), forFile(1)];
 }
 
-/** Fetch one split of an MNIST-format dataset from `options.baseUrl`. */
-async function fetchMnistDataset<X = ShapedArray>(options: FetchMnistOptions<X>): Promise<MnistDataset<X>> {
+/**
+ * Fetch one split of an MNIST-format dataset from `options.baseUrl`. Without a `transform` or a custom `fetch`, the
+ * dataset can be rebuilt in DataLoader Web Workers (each fetches the files again, with default request options).
+ */
+async function fetchMnistDataset<X>(loader: 'fetchFashionMNIST' | 'fetchMNIST', options: FetchMnistOptions<X>): Promise<MnistDataset<X>> {
   const names = mnistFileNames(options.train ?? true, options.gzipped ?? true);
   const [imagesOptions, labelsOptions] = combinedProgress(options);
   const [images, labels] = await Promise.all([
@@ -66,7 +70,16 @@ async function fetchMnistDataset<X = ShapedArray>(options: FetchMnistOptions<X>)
     fetchIdx(join(options.baseUrl, names.labels), labelsOptions),
   ]);
   const source = options.baseUrl;
-  return options.transform === undefined ? new MnistDataset<X>(images, labels, { source }) : new MnistDataset<X>(images, labels, { source, transform: options.transform });
+  if (options.transform !== undefined) return new MnistDataset<X>(images, labels, { source, transform: options.transform });
+  if (options.fetch !== undefined) return new MnistDataset<X>(images, labels, { source });
+  const { baseUrl, train, gzipped, maxDecompressedBytes } = options;
+  const args: FetchMnistOptions = { baseUrl: absoluteUrl(baseUrl), ...defined({ train, gzipped, maxDecompressedBytes }) };
+  return new MnistDataset<X>(images, labels, { source, workerSpec: browserDatasetSpec(loader, [args]) });
+}
+
+/** The entries of `o` that are not undefined (for `exactOptionalPropertyTypes`). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -77,12 +90,12 @@ async function fetchMnistDataset<X = ShapedArray>(options: FetchMnistOptions<X>)
  * const test = await fetchFashionMNIST({ baseUrl: 'data/fashion-mnist-sample/', train: false });
  */
 export function fetchFashionMNIST<X = ShapedArray>(options: FetchMnistOptions<X>): Promise<MnistDataset<X>> {
-  return fetchMnistDataset(options);
+  return fetchMnistDataset('fetchFashionMNIST', options);
 }
 
 /** MNIST digits fetched over HTTP (same files and layout as Fashion-MNIST). */
 export function fetchMNIST<X = ShapedArray>(options: FetchMnistOptions<X>): Promise<MnistDataset<X>> {
-  return fetchMnistDataset(options);
+  return fetchMnistDataset('fetchMNIST', options);
 }
 
 /** Options of `readMnistBlobs`. */
@@ -91,12 +104,12 @@ export interface ReadMnistBlobsOptions<X = ShapedArray> extends GunzipOptions {
   transform?: (image: ShapedArray) => X;
 }
 
-/** An MNIST-format dataset from two user-picked files (`*-images-idx3-ubyte[.gz]` and `*-labels-idx1-ubyte[.gz]`). */
+/** An MNIST-format dataset from two user-picked files (`*-images-idx3-ubyte[.gz]` and `*-labels-idx1-ubyte[.gz]`); workers can rebuild it. */
 export async function readMnistBlobs<X = ShapedArray>(images: Blob, labels: Blob, options: ReadMnistBlobsOptions<X> = {}): Promise<MnistDataset<X>> {
   const gunzip = options.maxDecompressedBytes === undefined ? {} : { maxDecompressedBytes: options.maxDecompressedBytes };
   const [imageArray, labelArray] = await Promise.all([readIdxBlob(images, gunzip), readIdxBlob(labels, gunzip)]);
   const source = `${blobName(images)} + ${blobName(labels)}`;
-  return options.transform === undefined
-    ? new MnistDataset<X>(imageArray, labelArray, { source })
-    : new MnistDataset<X>(imageArray, labelArray, { source, transform: options.transform });
+  if (options.transform !== undefined) return new MnistDataset<X>(imageArray, labelArray, { source, transform: options.transform });
+  // Blobs are structured-clonable: workers read the same files.
+  return new MnistDataset<X>(imageArray, labelArray, { source, workerSpec: browserDatasetSpec('readMnistBlobs', [images, labels, gunzip]) });
 }
