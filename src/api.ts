@@ -155,6 +155,8 @@ export {
 } from './checkpoint/index.js';
 export type { CheckpointDocument, CheckpointIO, CheckpointValue, LoadCheckpointOptions } from './checkpoint/index.js';
 export { checkpointIO, setCheckpointIO } from './checkpoint/default-io.js';
+export { checkpointToBlob, downloadCheckpoint, importCheckpointFile } from './checkpoint/checkpoint-files.js';
+export type { CheckpointFileOptions } from './checkpoint/checkpoint-files.js';
 export { UIProgressCallback } from './callbacks/index.js';
 export type { UIProgressCallbackOptions, UIProgressEvent, UIProgressStage } from './callbacks/index.js';
 export { MemoryCheckpointIO, IndexedDBCheckpointIO } from './checkpoint/index.js';

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { checkpointIO, setCheckpointIO } from '../../src/checkpoint/default-io.js';
 import { MemoryCheckpointIO } from '../../src/checkpoint/memory-checkpoint-io.js';
 import { readStateDict } from '../../src/checkpoint/serialize.js';
-import { MisconfigurationError } from '../../src/errors.js';
+import { CorruptFileError, MisconfigurationError } from '../../src/errors.js';
+import { checkpointToBlob, downloadCheckpoint, importCheckpointFile } from '../../src/checkpoint/checkpoint-files.js';
 import { selectBackend } from '../../src/runtime/backend.js';
 import { Trainer } from '../../src/trainer/trainer.js';
 import { BoringModel, RandomData } from '../helpers/boring-model.js';
@@ -52,5 +53,33 @@ describe('MemoryCheckpointIO', () => {
     await resumed.fit(new BoringModel(), { trainDataloaders: new RandomData(3, 2), valDataloaders: new RandomData(1, 2), ckptPath: `mem-run/checkpoints/${files[0]}` });
     assert.equal(resumed.globalStep, 9);
     assert.deepEqual(await io.list('mem-run/checkpoints'), ['epoch=2-step=9.ckpt']);
+  });
+});
+
+describe('checkpoint files (download / upload in a page)', () => {
+  before(async () => {
+    await selectBackend('cpu');
+  });
+
+  it('checkpointToBlob gives the stored bytes; importCheckpointFile stores a valid file unchanged and refuses garbage', async () => {
+    const source = new MemoryCheckpointIO();
+    const model = new BoringModel();
+    const trainer = new Trainer({ maxEpochs: 1, defaultRootDir: 'files-run', logger: false, enableProgressBar: false, enableModelSummary: false, enableCheckpointing: false });
+    setCheckpointIO(source);
+    try {
+      await trainer.fit(model, { trainDataloaders: new RandomData(2, 2) });
+      await trainer.saveCheckpoint('files-run/model.ckpt');
+    } finally {
+      setCheckpointIO(new MemoryCheckpointIO());
+    }
+    const original = await source.load('files-run/model.ckpt');
+    const blob = await checkpointToBlob('files-run/model.ckpt', { io: source });
+    assert.deepEqual(new Uint8Array(await blob.arrayBuffer()), original);
+    const target = new MemoryCheckpointIO();
+    await importCheckpointFile(new File([original], 'model.ckpt'), 'uploaded/model.ckpt', { io: target });
+    assert.deepEqual(await target.load('uploaded/model.ckpt'), original);
+    await assert.rejects(importCheckpointFile(new Blob([Uint8Array.from([1, 2, 3])]), 'uploaded/bad.ckpt', { io: target }), CorruptFileError);
+    assert.equal(await target.exists('uploaded/bad.ckpt'), false);
+    await assert.rejects(downloadCheckpoint('files-run/model.ckpt', { io: source }), /needs a page/);
   });
 });
