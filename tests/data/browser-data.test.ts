@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
-import { CorruptFileError, MisconfigurationError } from '../../src/errors.js';
+import { BackendError, CorruptFileError, MisconfigurationError } from '../../src/errors.js';
 import { encodeIdx } from '../../src/data/idx.js';
 import { readIdxFile } from '../../src/data/node/idx-file.js';
 import { FashionMNIST } from '../../src/data/node/mnist.js';
@@ -138,6 +138,14 @@ describe('browser data loading (Blob, fetch, DecompressionStream)', () => {
     assert.equal((await maybeGunzip(gz, 'ok.gz', { maxDecompressedBytes: 4104 })).length, 4104);
     await assert.rejects(readIdxBlob(new File([new Uint8Array([0, 0, 8, 1, 0, 0, 0, 9, 1])], 'short-idx1-ubyte')), /short-idx1-ubyte is not a valid IDX file: .*truncated/);
     await assert.rejects(readIdxBlob(new Blob([new Uint8Array(3)])), /Blob \(3 bytes\) is not a valid IDX file/);
+    const saved = globalThis.DecompressionStream;
+    try {
+      Reflect.deleteProperty(globalThis, 'DecompressionStream');
+      await assert.rejects(maybeGunzip(gz, 'old.gz'), (e: unknown) => e instanceof BackendError && /old\.gz is gzip-compressed, and this browser has no DecompressionStream/.test(e.message));
+      assert.equal((await maybeGunzip(new Uint8Array([0, 0, 8]), 'raw')).length, 3, 'raw bytes need no DecompressionStream');
+    } finally {
+      globalThis.DecompressionStream = saved;
+    }
   });
 
   it('CSV from a fetched file or a Blob (plain or gzip) equals loadCsvDataset on the same text', async () => {

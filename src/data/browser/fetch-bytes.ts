@@ -3,7 +3,7 @@
  * what failed, reading a `Blob`/`File`, and gunzipping with `DecompressionStream` when the bytes start with the gzip
  * magic number (detected by content, not by name). No Node built-ins.
  */
-import { CorruptFileError, LightningError } from '../../errors.js';
+import { BackendError, CorruptFileError, LightningError } from '../../errors.js';
 
 /** A fetch that failed: a network error or an HTTP status other than 2xx. */
 export class FetchError extends LightningError {
@@ -79,6 +79,12 @@ export async function maybeGunzip(bytes: Uint8Array, source: string, options: Gu
     `${source} decompresses to more than ${limit} bytes.`,
     'The file is not the expected data (or is a gzip bomb); raise maxDecompressedBytes only if you trust it.',
   );
+  if (typeof globalThis.DecompressionStream !== 'function') {
+    throw new BackendError(
+      `${source} is gzip-compressed, and this browser has no DecompressionStream to decompress it.`,
+      'Update the browser (Chrome 80+, Firefox 113+, Safari 16.4+), or serve the files uncompressed (e.g. { gzipped: false } for the MNIST loaders).',
+    );
+  }
   const input = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
   try {
     return await readAll(input.pipeThrough(new DecompressionStream('gzip')), (total) => {
