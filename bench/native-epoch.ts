@@ -4,12 +4,14 @@
  * Reports the train-epoch time (onTrainEpochStart → onTrainEpochEnd, so data loading, logging and optimizer steps
  * count, validation does not) and the whole fit (with validation on 6 000 images). No logger, checkpoint or bar.
  * Needs Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist).
- * Run: npx tsx bench/native-epoch.ts [--runs 2] [--arms native,wasm]
+ * `--profile` adds one more native epoch with per-kernel timing (kernel calls and ms per step, slowest first).
+ * Run: npx tsx bench/native-epoch.ts [--runs 2] [--arms native,wasm] [--profile]
  */
 import { Callback, Trainer, seedEverything } from '../src/index.js';
 import type { BackendName } from '../src/index.js';
 import { FashionMNISTDataModule } from '../examples/fashion-mnist/datamodule.js';
 import { LitMNIST } from '../examples/fashion-mnist/lit-mnist.js';
+import { loadavg } from 'node:os';
 import { emitResult, fixed, flag, median, numberFlag } from './lib/common.js';
 
 class EpochTimer extends Callback {
@@ -23,7 +25,7 @@ class EpochTimer extends Callback {
   }
 }
 
-async function oneEpoch(accelerator: BackendName): Promise<{ epochMs: number; fitMs: number; valAcc: number }> {
+export async function oneEpoch(accelerator: BackendName): Promise<{ epochMs: number; fitMs: number; valAcc: number }> {
   seedEverything(42);
   const timer = new EpochTimer();
   const trainer = new Trainer({
@@ -41,6 +43,27 @@ async function oneEpoch(accelerator: BackendName): Promise<{ epochMs: number; fi
   const fitMs = performance.now() - t0;
   const valAcc = Number(trainer.callbackMetrics.val_acc ?? Number.NaN);
   return { epochMs: timer.epochMs, fitMs, valAcc };
+}
+
+interface NativeModule {
+  setNativeProfiling(enabled: boolean): void;
+  nativeProfile(): Array<{ kernel: string; calls: number; ms: number; native: boolean }>;
+}
+
+/** One more native epoch with per-kernel timing; prints and returns kernel calls and ms per training step. */
+async function profileNativeEpoch(): Promise<Array<{ kernel: string; callsPerStep: number; msPerStep: number; native: boolean }>> {
+  const specifier = '@lightning-ts/backend-native';
+  const mod = (await import(specifier)) as NativeModule;
+  const steps = 844 + 24; // training steps + validation batches (the profile covers the whole fit)
+  mod.setNativeProfiling(true);
+  const res = await oneEpoch('native');
+  const kernels = mod.nativeProfile().map((k) => ({ kernel: k.kernel, callsPerStep: k.calls / steps, msPerStep: k.ms / steps, native: k.native }));
+  mod.setNativeProfiling(false);
+  const inKernels = kernels.reduce((a, k) => a + k.msPerStep, 0);
+  const calls = kernels.reduce((a, k) => a + k.callsPerStep, 0);
+  console.log(`\nprofiled native epoch: train epoch ${fixed(res.epochMs / 1000, 2)} s; per step (${steps} incl. validation): ${fixed(inKernels, 3)} ms in ${fixed(calls, 1)} kernels`);
+  for (const k of kernels.slice(0, 25)) console.log(`  ${k.kernel.padEnd(28)} ${k.native ? 'native' : 'cpu-js'} ${fixed(k.callsPerStep, 2).padStart(6)} calls ${fixed(k.msPerStep, 3).padStart(7)} ms`);
+  return kernels;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -63,5 +86,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const speedup = base === undefined ? Number.NaN : base.epochMs / row.epochMs;
     console.log(`${row.arm.padEnd(7)} median train epoch ${fixed(row.epochMs / 1000, 2)} s (fastest ${fixed(row.fastestEpochMs / 1000, 2)} s), fit ${fixed(row.fitMs / 1000, 2)} s, ×${fixed(speedup, 2)} vs wasm`);
   }
-  emitResult({ runs, rows });
+  const profile = process.argv.includes('--profile') ? await profileNativeEpoch() : undefined;
+  emitResult({ runs, rows, load: loadavg(), profile });
 }

@@ -86,30 +86,46 @@ function typedKind(a: TypedArray): Numeric['kind'] {
   return a instanceof Float32Array || a instanceof Float64Array ? 'float' : 'int';
 }
 
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function stackNumeric(parts: Numeric[], path: string): ArrayLeaf {
   const first = parts[0] as Numeric;
-  const size = first.shape.reduce((a, b) => a * b, 1);
+  let size = 1;
+  for (const d of first.shape) size *= d;
   if (first.data.length !== size) {
     throw new CollateError(`${path}: a sample's data has ${first.data.length} values but its shape [${first.shape.join(', ')}] needs ${size}.`);
   }
-  parts.forEach((p, k) => {
-    if (p.shape.join() !== first.shape.join()) {
+  let allBool = true;
+  let anyFloat = false;
+  let allInt = true;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k] as Numeric;
+    if (!sameShape(p.shape, first.shape)) {
       throw new CollateError(
         `${path}: sample ${k} has shape [${p.shape.join(', ')}] but sample 0 has [${first.shape.join(', ')}].`,
         'Samples in a batch must have equal shapes: resize or pad them in a transform, or pass a custom collateFn.',
       );
     }
-  });
+    allBool &&= p.kind === 'bool';
+    anyFloat ||= p.kind === 'float';
+    allInt &&= p.kind === 'int';
+  }
   let dtype: CollatedDtype;
-  if (parts.every((p) => p.kind === 'bool')) dtype = 'bool';
-  else if (parts.some((p) => p.kind === 'float')) dtype = 'float32';
-  else if (parts.every((p) => p.kind === 'int')) dtype = 'int32';
+  if (allBool) dtype = 'bool';
+  else if (anyFloat) dtype = 'float32';
+  else if (allInt) dtype = 'int32';
   else dtype = parts.every((p) => allIntegers(p.data)) ? 'int32' : 'float32';
   const data = dtype === 'float32' ? new Float32Array(size * parts.length) : dtype === 'int32' ? new Int32Array(size * parts.length) : new Uint8Array(size * parts.length);
-  parts.forEach((p, k) => {
-    if (p.data.length !== size) throw new CollateError(`${path}: sample ${k} has ${p.data.length} values, expected ${size}.`);
-    data.set(p.data, k * size);
-  });
+  for (let k = 0; k < parts.length; k++) {
+    const values = (parts[k] as Numeric).data;
+    if (values.length !== size) throw new CollateError(`${path}: sample ${k} has ${values.length} values, expected ${size}.`);
+    if (size === 1) data[k] = values[0] as number;
+    else data.set(values, k * size);
+  }
   return { __lightningArray: true, dtype, shape: [parts.length, ...first.shape], data };
 }
 

@@ -7,6 +7,7 @@ import { MathBackendNative } from './backend.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels, RELU6_GRAD, RELU_GRAD } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
+import { lossKernels, NLL_LOSS, NLL_LOSS_GRAD } from './kernels/loss.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
@@ -23,6 +24,7 @@ const NATIVE_KERNELS = {
   ...poolKernels,
   ...layoutKernels,
   ...optimKernels,
+  ...lossKernels,
 };
 
 /** Names of the kernels the addon implements (the rest run the cpu backend's JS kernels). */
@@ -143,6 +145,19 @@ function registerGradients() {
   }
 }
 
+/** The fused NLL's gradient: one kernel writing -dy (÷ count for the mean) at each target's class. */
+function registerLossGradient() {
+  tf.registerGradient({
+    kernelName: NLL_LOSS,
+    inputsToSave: ['logp', 'target'],
+    gradFunc: (dy, saved, attrs) => {
+      const [logp, target] = saved;
+      const gradAttrs = { classes: logp.shape[1], ignoreIndex: attrs.ignoreIndex, reduction: attrs.reduction };
+      return { logp: () => tf.engine().runKernel(NLL_LOSS_GRAD, { dy, target }, gradAttrs), target: () => tf.zerosLike(target) };
+    },
+  });
+}
+
 /**
  * A BatchMatMul gradient that passes transpose flags to the kernel instead of transposing (cblas takes them for
  * free). Other backends, and broadcast batches, keep the gradient registered before (lightning-ts's or TF.js's).
@@ -180,5 +195,6 @@ export function registerNativeBackend() {
   registerKernels();
   registerGradients();
   registerMatMulGradient();
+  registerLossGradient();
   return true;
 }

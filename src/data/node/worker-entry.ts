@@ -26,6 +26,22 @@ function errorReply(id: number | undefined, cause: unknown): WorkerReply {
   return { type: 'error', id, name: e.name, message: e.message, stack: e.stack };
 }
 
+/**
+ * `value` with every typed-array view of a larger buffer replaced by a compact copy: structured cloning a view
+ * copies its whole buffer (a view of `MnistDataset`'s float cache would send the entire cache per sample).
+ */
+function compactViews(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const view = value as ArrayBufferView & { slice?: () => unknown };
+    return view.byteLength < view.buffer.byteLength && typeof view.slice === 'function' ? view.slice() : value;
+  }
+  if (Array.isArray(value)) return value.map(compactViews);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compactViews(v)]));
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('worker-entry.ts must run in a worker thread.');
@@ -49,7 +65,7 @@ async function main(): Promise<void> {
           const reply: WorkerReply = { type: 'batch', id: msg.id, batch: { kind: 'collated', tree } };
           port.postMessage(reply, transferablesOf(tree));
         } else {
-          port.postMessage({ type: 'batch', id: msg.id, batch: { kind: 'samples', samples } } satisfies WorkerReply);
+          port.postMessage({ type: 'batch', id: msg.id, batch: { kind: 'samples', samples: samples.map(compactViews) } } satisfies WorkerReply);
         }
       } catch (cause) {
         port.postMessage(errorReply(msg.id, cause));

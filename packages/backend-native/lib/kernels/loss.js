@@ -1,0 +1,61 @@
+// The negative log-likelihood with class-index targets as one forward and one backward kernel (lightning-ts's
+// `nllLoss`/`crossEntropy` use them when registered, instead of ≈ 13 one-hot/mask/sum kernels each way).
+// Inputs: logp [M, C] float32 log-probabilities, target [M] int32 class indices; attrs: ignoreIndex, reduction
+// ('mean' | 'sum'). The numbers are those of the generic path: per-row values -logp[i, t] summed in a double
+// (as the Sum kernel does), rounded to float32, then divided in float32 by the number of non-ignored targets.
+// A target outside [0, C) that is not ignoreIndex adds 0 but is counted, like the generic one-hot path.
+const fround = Math.fround;
+
+/** Name of the forward kernel. */
+export const NLL_LOSS = 'LightningNllLoss';
+/** Name of the backward kernel: inputs dy (scalar), target; attrs classes, ignoreIndex, reduction. */
+export const NLL_LOSS_GRAD = 'LightningNllLossGrad';
+
+function geometry(logp, target) {
+  if (logp.dtype !== 'float32' || target.dtype !== 'int32' || logp.shape.length !== 2 || target.shape.length !== 1) return undefined;
+  if (target.shape[0] !== logp.shape[0]) return undefined;
+  return { rows: logp.shape[0], classes: logp.shape[1] };
+}
+
+function nllLoss({ inputs, backend, attrs }) {
+  const { logp, target } = inputs;
+  const g = geometry(logp, target);
+  if (g === undefined) throw new Error(`${NLL_LOSS}: expected float32 [M, C] log-probabilities and int32 [M] targets.`);
+  const lp = backend.valuesOf(logp);
+  const t = backend.data.get(target.dataId).values;
+  let acc = 0;
+  let count = 0;
+  for (let i = 0; i < g.rows; i++) {
+    const c = t[i];
+    if (c === attrs.ignoreIndex) continue;
+    count++;
+    if (c >= 0 && c < g.classes) acc += -lp[i * g.classes + c];
+  }
+  const total = fround(acc);
+  const out = backend.allocFloat32(1);
+  out[0] = attrs.reduction === 'sum' ? total : fround(total / count);
+  return backend.outputInfo([], out);
+}
+
+function nllLossGrad({ inputs, backend, attrs }) {
+  const { dy, target } = inputs;
+  const { classes, ignoreIndex } = attrs;
+  const t = backend.data.get(target.dataId).values;
+  const rows = target.shape[0];
+  const d = backend.valuesOf(dy)[0];
+  let count = 0;
+  for (let i = 0; i < rows; i++) if (t[i] !== ignoreIndex) count++;
+  const value = -(attrs.reduction === 'sum' ? d : fround(d / count));
+  const out = backend.allocFloat32(rows * classes);
+  out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const c = t[i];
+    if (c !== ignoreIndex && c >= 0 && c < classes) out[i * classes + c] = value;
+  }
+  return backend.outputInfo([rows, classes], out);
+}
+
+export const lossKernels = {
+  [NLL_LOSS]: nllLoss,
+  [NLL_LOSS_GRAD]: nllLossGrad,
+};
