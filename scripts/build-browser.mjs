@@ -8,14 +8,15 @@
  *   LightningModule written for Node bundles unchanged;
  * - any import of a Node built-in from the project's own files fails the build with the importing file and a fix —
  *   this is the check that keeps the core browser-safe;
- * - the wasm backend's `.wasm` binaries are copied next to the output (the runtime fetches them from there).
+ * - the wasm backend's `.wasm` binaries and the DataLoader's worker script (`lightning-ts-data-worker.js`) are
+ *   written next to the output (the runtime fetches them from there).
  *
  * Run directly (`npm run build:browser`) it writes `dist-browser/lightning-ts.js` from `src/browser.ts`.
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,9 +85,12 @@ export function copyWasmBinaries(outdir) {
  * Bundle `entryPoints` for browsers into `outdir` (ES modules, code-split so optional backends load on demand).
  * Returns esbuild's result (with `metafile`); throws when the build fails, e.g. on a Node built-in import.
  */
-export async function buildBrowserBundle({ entryPoints, outdir, minify = false, sourcemap = true, logLevel = 'warning' }) {
+export async function buildBrowserBundle({ entryPoints, outdir, minify = false, sourcemap = true, logLevel = 'warning', dataWorker = true }) {
+  // The DataLoader's Web Workers load `lightning-ts-data-worker.js` from the bundle's folder.
+  const entries = Array.isArray(entryPoints) ? Object.fromEntries(entryPoints.map((e) => [basename(e).replace(/\.[cm]?[jt]s$/, ''), e])) : { ...entryPoints };
+  if (dataWorker) entries['lightning-ts-data-worker'] ??= join(src, 'data', 'browser', 'web-worker-entry.ts');
   const result = await build({
-    entryPoints,
+    entryPoints: entries,
     outdir,
     bundle: true,
     format: 'esm',
@@ -108,6 +112,7 @@ export async function buildBrowserBundle({ entryPoints, outdir, minify = false, 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const outdir = join(root, 'dist-browser');
+  rmSync(outdir, { recursive: true, force: true });
   const result = await buildBrowserBundle({ entryPoints: { 'lightning-ts': join(src, 'browser.ts') }, outdir, minify: true });
   const outputs = Object.entries(result.metafile.outputs).filter(([name]) => name.endsWith('.js'));
   const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);

@@ -8,3 +8,5 @@ export * from './api.js';
 export * as data from './data/portable.js';
 export { fetchFashionMNIST, fetchMNIST, readMnistBlobs, fetchCsvDataset, readCsvBlob, fetchIdx, readIdxBlob, FetchError } from './data/portable.js';
 export { browserLogFiles } from './platform/platform.browser.js';
+export { createWebWorkerPool, webWorkerPoolFactory, WebWorkerPoolError, DATA_WORKER_FILE } from './data/browser/web-worker-pool.js';
+export type { WebWorkerPoolOptions } from './data/browser/web-worker-pool.js';

@@ -18,7 +18,7 @@ export interface CheckpointFileOptions {
 /** The checkpoint at `path` as a `Blob` (`application/octet-stream`), ready for a download link or an upload. */
 export async function checkpointToBlob(path: string, options: CheckpointFileOptions = {}): Promise<Blob> {
   const bytes = await (options.io ?? (await checkpointIO())).load(path);
-  return new Blob([bytes], { type: 'application/octet-stream' });
+  return new Blob([bytes.slice()], { type: 'application/octet-stream' });
 }
 
 interface DownloadDocument {

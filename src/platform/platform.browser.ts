@@ -1,7 +1,8 @@
 /**
  * The browser platform: what `platform.ts` becomes in a browser bundle (package.json's `browser` field and
  * `scripts/build-browser.mjs` swap the file). Checkpoints go to IndexedDB (memory when it is missing), file loggers
- * write to one in-memory file system, progress prints plain lines to the console, and there are no signals.
+ * write to one in-memory file system, progress prints plain lines to the console, DataLoader workers are Web Workers,
+ * and there are no signals.
  */
 import { IndexedDBCheckpointIO } from '../checkpoint/indexeddb-checkpoint-io.js';
 import { MemoryCheckpointIO } from '../checkpoint/memory-checkpoint-io.js';
@@ -36,8 +37,8 @@ export const platform: Platform = {
   startDashboard() {
     return Promise.reject(notInBrowser('The dashboard server', 'Draw charts in the page instead (see examples/browser), or set dashboard: false.'));
   },
-  workerPoolFactory() {
-    return Promise.reject(notInBrowser('DataLoader numWorkers > 0', 'Use numWorkers: 0 in a browser (the loop yields to the page between batches), or register a pool with registerWorkerPoolFactory.'));
+  async workerPoolFactory() {
+    return (await import('../data/browser/web-worker-pool.js')).webWorkerPoolFactory();
   },
   createCpuProfiler() {
     return Promise.reject(notInBrowser('profiler: "advanced"', 'Use profiler: "simple", or record a profile with the browser\'s dev tools (Performance tab).'));

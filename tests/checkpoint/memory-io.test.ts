@@ -76,7 +76,7 @@ describe('checkpoint files (download / upload in a page)', () => {
     const blob = await checkpointToBlob('files-run/model.ckpt', { io: source });
     assert.deepEqual(new Uint8Array(await blob.arrayBuffer()), original);
     const target = new MemoryCheckpointIO();
-    await importCheckpointFile(new File([original], 'model.ckpt'), 'uploaded/model.ckpt', { io: target });
+    await importCheckpointFile(new File([original.slice()], 'model.ckpt'), 'uploaded/model.ckpt', { io: target });
     assert.deepEqual(await target.load('uploaded/model.ckpt'), original);
     await assert.rejects(importCheckpointFile(new Blob([Uint8Array.from([1, 2, 3])]), 'uploaded/bad.ckpt', { io: target }), CorruptFileError);
     assert.equal(await target.exists('uploaded/bad.ckpt'), false);
