@@ -246,11 +246,14 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
       return;
     }
     const dataset = this.dataset;
+    // A dataset that builds whole default batches itself skips the per-sample values (same tensors).
+    const direct = this.collateFn === undefined ? dataset.collateItems : undefined;
     let k = 0;
     for (const indices of this.batchSampler as BatchSamplerLike) {
       if (k++ < skip) continue;
       const samplerState = this.batchSampler?.stateDict?.();
-      yield { batch: Promise.resolve(this.collate(await loadAll(dataset, indices))), samplerState };
+      const batch = direct !== undefined ? (arraysToTensors(direct(indices)) as B) : this.collate(await loadAll(dataset, indices));
+      yield { batch: Promise.resolve(batch), samplerState };
     }
   }
 

@@ -7,6 +7,7 @@ import type { Tensor } from '../runtime/tf.js';
 import { tf } from '../runtime/tf.js';
 import { Generator, defaultGenerator } from '../utilities/random.js';
 import type { WorkerDatasetSpec } from './worker-spec.js';
+import type { ArrayTree } from './collate-arrays.js';
 
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -19,6 +20,11 @@ export interface MapDataset<T = unknown> {
   get(index: number): MaybePromise<T>;
   /** How to rebuild this dataset inside a worker thread (needed for `numWorkers > 0`). */
   workerSpec?(): WorkerDatasetSpec;
+  /**
+   * Optional fast path: exactly `collateArrays(indices.map((i) => get(i)))`, built without per-sample values. The
+   * DataLoader calls it instead of `get` + the default collate when it has no `collateFn`.
+   */
+  readonly collateItems?: (indices: readonly number[]) => ArrayTree;
 }
 
 /** An iterable-style dataset (a stream of samples), optionally with a known length. */
@@ -120,11 +126,24 @@ export class ConcatDataset<T> implements MapDataset<T> {
 
 /** The samples of `dataset` at the given indices, in that order. */
 export class Subset<T> implements MapDataset<T> {
+  /** The parent's batched fast path through this subset's indices (present when the parent has one). */
+  readonly collateItems?: (indices: readonly number[]) => ArrayTree;
+
   constructor(
     readonly dataset: MapDataset<T>,
     readonly indices: readonly number[],
   ) {
     for (const i of indices) checkIndex(i, dataset.length, 'Subset');
+    const parent = dataset.collateItems;
+    if (parent !== undefined) {
+      this.collateItems = (batch) =>
+        parent(
+          batch.map((i) => {
+            checkIndex(i, this.indices.length, 'Subset');
+            return this.indices[i] as number;
+          }),
+        );
+    }
   }
 
   get length(): number {

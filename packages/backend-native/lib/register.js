@@ -145,6 +145,34 @@ function registerGradients() {
   }
 }
 
+/**
+ * A gradient for `_FusedMatMul` run directly as a kernel (rank-2 operands, no activation, bias or none). Each
+ * input's gradient is its own thunk, so an input the caller does not differentiate (a first layer's data) costs
+ * no product, and no reshapes or saved clones are added; the products and the bias sum are those of TF.js's
+ * `tf.fused.matMul` gradient (which keeps its own, eager one), so the numbers are the same.
+ */
+function registerFusedMatMulGradient() {
+  if (tf.getGradient('_FusedMatMul') !== undefined) return;
+  const mm = (x, y, tx, ty) => tf.matMul(x, y, tx, ty);
+  tf.registerGradient({
+    kernelName: '_FusedMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved;
+      if (a.rank !== 2 || b.rank !== 2 || (attrs.activation ?? 'linear') !== 'linear') {
+        throw new Error('The _FusedMatMul kernel gradient takes rank-2 operands without activation; use tf.fused.matMul otherwise.');
+      }
+      const ta = attrs.transposeA === true;
+      const tb = attrs.transposeB === true;
+      const grads = { bias: () => tf.sum(dy, 0) };
+      if (!ta && !tb) return { ...grads, a: () => mm(dy, b, false, true), b: () => mm(a, dy, true, false) };
+      if (!ta && tb) return { ...grads, a: () => mm(dy, b, false, false), b: () => mm(dy, a, true, false) };
+      if (ta && !tb) return { ...grads, a: () => mm(b, dy, false, true), b: () => mm(a, dy, false, false) };
+      return { ...grads, a: () => mm(b, dy, true, true), b: () => mm(dy, a, true, true) };
+    },
+  });
+}
+
 /** The fused NLL's gradient: one kernel writing -dy (÷ count for the mean) at each target's class. */
 function registerLossGradient() {
   tf.registerGradient({
@@ -196,5 +224,6 @@ export function registerNativeBackend() {
   registerGradients();
   registerMatMulGradient();
   registerLossGradient();
+  registerFusedMatMulGradient();
   return true;
 }

@@ -38,8 +38,6 @@ export interface MnistLoadOptions<X = ShapedArray> {
   systemPaths?: string[];
   /** Per-image transform (a function cannot be sent to a worker: use `datasetFromModule` then). Default: `toTensor()`. */
   transform?: (image: ShapedArray) => X;
-  /** Without a transform, convert each image to float32 once and keep it (see `MnistDatasetOptions.floatCache`). Default: true. */
-  floatCache?: boolean;
 }
 
 /** The official Fashion-MNIST files (Zalando Research) and their MD5s. */
@@ -142,7 +140,7 @@ async function load<X>(flavour: Flavour, options: MnistLoadOptions<X>): Promise<
   if (options.transform !== undefined) return new flavour.ctor<X>(images, labels, { transform: options.transform, source });
   const { transform: _t, ...plain } = options;
   const workerSpec = { modulePath: import.meta.url, exportName: flavour.exportName, args: [{ ...plain, root: source, download: false }] };
-  return new flavour.ctor<X>(images, labels, { workerSpec, source, ...(options.floatCache === undefined ? {} : { floatCache: options.floatCache }) });
+  return new flavour.ctor<X>(images, labels, { workerSpec, source });
 }
 
 /**

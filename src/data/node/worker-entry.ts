@@ -58,6 +58,11 @@ async function main(): Promise<void> {
   port.on('message', (msg: { id: number; indices: number[] }) => {
     void (async () => {
       try {
+        if (init.collateInWorker && dataset.collateItems !== undefined) {
+          const tree = dataset.collateItems(msg.indices);
+          port.postMessage({ type: 'batch', id: msg.id, batch: { kind: 'collated', tree } } satisfies WorkerReply, transferablesOf(tree));
+          return;
+        }
         const values = msg.indices.map((i) => dataset.get(i));
         const samples = values.some((v) => v instanceof Promise) ? await Promise.all(values) : values;
         if (init.collateInWorker) {
