@@ -10,3 +10,5 @@ export { fetchFashionMNIST, fetchMNIST, readMnistBlobs, fetchCsvDataset, readCsv
 export { browserLogFiles } from './platform/platform.browser.js';
 export { createWebWorkerPool, webWorkerPoolFactory, WebWorkerPoolError, DATA_WORKER_FILE } from './data/browser/web-worker-pool.js';
 export type { WebWorkerPoolOptions } from './data/browser/web-worker-pool.js';
+export { MetricChart } from './dashboard/client/charts.js';
+export type { RunCurve, ChartSettings } from './dashboard/client/charts.js';

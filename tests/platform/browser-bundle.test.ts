@@ -33,7 +33,7 @@ describe('browser build', () => {
     const result = await buildBrowserBundle({ entryPoints: { 'lightning-ts': join(root, 'src/browser.ts') }, outdir: join(work, 'lib'), minify: true });
     const inputs = Object.keys(result.metafile.inputs);
     assert.ok(inputs.includes('src/platform/platform.browser.ts'), 'the browser platform is bundled');
-    const nodeOnly = inputs.filter((f) => /^src\/(platform\/platform\.ts|index\.ts|cli|dashboard|strategies\/(ddp|launcher|mpi)|.*\/node\/|.*node-)/.test(f));
+    const nodeOnly = inputs.filter((f) => /^src\/(platform\/platform\.ts|index\.ts|cli|dashboard\/(?!client\/)|strategies\/(ddp|launcher|mpi)|.*\/node\/|.*node-)/.test(f));
     assert.deepEqual(nodeOnly, []);
     assert.ok(existsSync(join(work, 'lib', 'lightning-ts.js')));
     assert.ok(existsSync(join(work, 'lib', 'tfjs-backend-wasm.wasm')), 'wasm binaries copied next to the bundle');

@@ -11,7 +11,7 @@ const NODE_ONLY = [
   'validateInitArgs', 'LightningConfig', 'startDashboard', 'launchDashboard', 'startTrainerDashboard', 'runDashboardCli',
   'RunStore', 'findRunDirs',
 ].sort();
-const BROWSER_ONLY = ['browserLogFiles', 'createWebWorkerPool', 'webWorkerPoolFactory', 'WebWorkerPoolError', 'DATA_WORKER_FILE', 'fetchFashionMNIST', 'fetchMNIST', 'readMnistBlobs', 'fetchCsvDataset', 'readCsvBlob', 'fetchIdx', 'readIdxBlob', 'FetchError'].sort();
+const BROWSER_ONLY = ['browserLogFiles', 'MetricChart', 'createWebWorkerPool', 'webWorkerPoolFactory', 'WebWorkerPoolError', 'DATA_WORKER_FILE', 'fetchFashionMNIST', 'fetchMNIST', 'readMnistBlobs', 'fetchCsvDataset', 'readCsvBlob', 'fetchIdx', 'readIdxBlob', 'FetchError'].sort();
 const NODE_ONLY_DATA = ['DEBIAN_FASHION_MNIST_DIR', 'FASHION_MNIST_MIRROR', 'FashionMNIST', 'MNIST', 'MNIST_MIRROR', 'loadFashionMNIST', 'loadMNIST', 'shippedSampleDir', 'loadCsvDataset', 'readIdxFile', 'DownloadError', 'downloadVerified', 'DataLoaderWorkerError', 'createNodeWorkerPool'].sort();
 
 describe('public entries', () => {
