@@ -69,6 +69,8 @@ async function profileNativeEpoch(): Promise<Array<{ kernel: string; callsPerSte
 if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = numberFlag('runs', 2);
   const arms = (flag('arms') ?? 'native,wasm').split(',') as BackendName[];
+  const load = (): string => loadavg().map((x) => fixed(x, 2)).join(', ');
+  console.log(`load average at start: ${load()}`);
   const results = new Map<string, Array<{ epochMs: number; fitMs: number; valAcc: number }>>();
   for (let r = 0; r < runs; r++) {
     for (const arm of arms) {
@@ -86,6 +88,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const speedup = base === undefined ? Number.NaN : base.epochMs / row.epochMs;
     console.log(`${row.arm.padEnd(7)} median train epoch ${fixed(row.epochMs / 1000, 2)} s (fastest ${fixed(row.fastestEpochMs / 1000, 2)} s), fit ${fixed(row.fitMs / 1000, 2)} s, ×${fixed(speedup, 2)} vs wasm`);
   }
+  const nativeRuns = results.get('native') ?? [];
+  const wasmRuns = results.get('wasm') ?? [];
+  const pairRatios = nativeRuns.slice(0, wasmRuns.length).map((n, i) => (wasmRuns[i]?.epochMs ?? Number.NaN) / n.epochMs);
+  if (pairRatios.length > 0) console.log(`per-run wasm/native: ${pairRatios.map((r) => fixed(r, 2)).join(' / ')} (median ×${fixed(median(pairRatios), 2)})`);
+  console.log(`load average at end: ${load()}`);
   const profile = process.argv.includes('--profile') ? await profileNativeEpoch() : undefined;
-  emitResult({ runs, rows, load: loadavg(), profile });
+  emitResult({ runs, rows, pairRatios, load: loadavg(), profile });
 }
