@@ -111,7 +111,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
       bias === undefined
         ? tf.matMul(flat, weight, false, true)
         : bias.rank === 1 && bias.dtype === 'float32' && flat.dtype === 'float32' && tf.getBackend() !== 'wasm'
-          ? tf.fused.matMul({ a: flat, b: weight, transposeB: true, bias })
+          ? flat.rank === 2 && tf.getGradient('_FusedMatMul') !== undefined
+            ? tf.engine().runKernel<Tensor>('_FusedMatMul', { a: flat, b: weight, bias }, { transposeA: false, transposeB: true, activation: 'linear' })
+            : tf.fused.matMul({ a: flat, b: weight, transposeB: true, bias })
           : tf.add(tf.matMul(flat, weight, false, true), bias);
     return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), outFeatures]);
   });
