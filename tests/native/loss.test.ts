@@ -64,3 +64,21 @@ describe('the fused NLL kernel on the native backend', nativeSuite, () => {
     }
   });
 });
+
+describe('the fused log-softmax kernel on the native backend', nativeSuite, () => {
+  it('runs as one kernel each way and gives the cpu backend generic path bit for bit, values and gradients', async () => {
+    await tf.setBackend('native');
+    const x = tf.tensor2d(Float32Array.from({ length: 6 * 5 }, (_, i) => Math.sin(i * 1.7) * (i % 3 === 0 ? 300 : 3)), [6, 5]);
+    const profile = await tf.profile(() => tf.grad((t: Tensor) => tf.sum(tf.mul(logSoftmax(t, 1), tf.range(0, 5).reshape([1, 5]))))(x));
+    assert.ok(profile.kernelNames.includes('LightningLogSoftmax'), profile.kernelNames.join(','));
+    assert.ok(profile.kernelNames.includes('LightningLogSoftmaxGrad'), profile.kernelNames.join(','));
+    assert.ok(!profile.kernelNames.includes('Exp'), profile.kernelNames.join(','));
+    x.dispose();
+    const r = rng(11);
+    for (const [rows, cols, scale] of [[64, 10, 4], [3, 7, 200], [1, 1, 1], [9, 2, 0.01]] as const) {
+      await compareWithCpu(`logSoftmax [${rows}, ${cols}] x${scale}`, (t: Tensor) => tf.mul(logSoftmax(t, 1), tf.range(1, cols + 1).reshape([1, cols])), [
+        { shape: [rows, cols], data: randData(r, [rows, cols], scale) },
+      ], { rtol: 0 });
+    }
+  });
+});

@@ -8,10 +8,12 @@
 
 namespace lnative {
 
-// Optimizer updates go parallel from parallelMin() / 256 elements (16k by default): each reads four arrays and
-// writes three, so even a 32k-element layer is bound by cache bandwidth, which a second core adds (Adam time of
-// the MNIST MLP epoch: 0.5 s on one thread, 0.35 s from 64k elements, ≈ 0.25 s from 16k).
-static bool optimParallel(int64_t len) { return len >= parallelMin() / 256; }
+// Optimizer updates go parallel from parallelMin() / 16 elements (256k by default). Each reads four arrays and
+// writes three, so a second thread speeds up the update alone (MNIST MLP Adam: 0.5 s per epoch on one thread,
+// 0.25 s on two from 16k elements), but in a training step the woken OpenMP worker then spins on the second vCPU
+// and slows the main thread's next kernels: on the 2-vCPU test machine the whole epoch was 10-15 % faster with the
+// MLP's updates (at most 100k elements per parameter) on one thread (bench/native-epoch.ts, A/B interleaved).
+static bool optimParallel(int64_t len) { return len >= parallelMin() / 16; }
 
 // NaN-propagating max as plain selects (vectorizable).
 static inline float maxNaN(float a, float b) {

@@ -7,7 +7,7 @@ import { MathBackendNative } from './backend.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels, RELU6_GRAD, RELU_GRAD } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
-import { lossKernels, NLL_LOSS, NLL_LOSS_GRAD } from './kernels/loss.js';
+import { LOG_SOFTMAX, LOG_SOFTMAX_GRAD, lossKernels, NLL_LOSS, NLL_LOSS_GRAD } from './kernels/loss.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
@@ -182,6 +182,14 @@ function registerLossGradient() {
       const [logp, target] = saved;
       const gradAttrs = { classes: logp.shape[1], ignoreIndex: attrs.ignoreIndex, reduction: attrs.reduction };
       return { logp: () => tf.engine().runKernel(NLL_LOSS_GRAD, { dy, target }, gradAttrs), target: () => tf.zerosLike(target) };
+    },
+  });
+  tf.registerGradient({
+    kernelName: LOG_SOFTMAX,
+    outputsToSave: [true],
+    gradFunc: (dy, saved) => {
+      const [y] = saved;
+      return { logits: () => tf.engine().runKernel(LOG_SOFTMAX_GRAD, { dy, y }) };
     },
   });
 }

@@ -77,8 +77,11 @@ export function softmax(x: Tensor, dim: number): Tensor {
 
 /** `log_softmax(x, dim)`: numerically stable log of `softmax(x, dim)`. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return alongDim(x, dim, (t) => tf.logSoftmax(t));
+  return alongDim(x, dim, (t) => (t.rank === 2 && t.dtype === 'float32' && tf.getKernel(FUSED_LOG_SOFTMAX, tf.getBackend()) !== undefined ? tf.engine().runKernel<Tensor>(FUSED_LOG_SOFTMAX, { logits: t }) : tf.logSoftmax(t)));
 }
+
+/** A backend's one-pass log-softmax over the last axis of a 2-D tensor (the native backend registers it with its gradient). */
+const FUSED_LOG_SOFTMAX = 'LightningLogSoftmax';
 
 /**
  * `dropout(x, p=0.5, training=true)`: zero each element with probability `p` and scale the rest by 1/(1-p)

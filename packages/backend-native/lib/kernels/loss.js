@@ -55,7 +55,59 @@ function nllLossGrad({ inputs, backend, attrs }) {
   return backend.outputInfo([rows, classes], out);
 }
 
+/** Name of the fused log-softmax over the last axis of a float32 [M, C] tensor. */
+export const LOG_SOFTMAX = 'LightningLogSoftmax';
+/** Its backward kernel: inputs dy and the forward output y, both [M, C]. */
+export const LOG_SOFTMAX_GRAD = 'LightningLogSoftmaxGrad';
+
+// The log-softmax with the generic path's float32 roundings, op by op: s = x - max, y = s - log(sum(exp(s)))
+// (the row sum accumulated in a double, as the Sum kernel does); one pass per row instead of six kernels.
+function logSoftmax({ inputs, backend }) {
+  const { logits } = inputs;
+  if (logits.dtype !== 'float32' || logits.shape.length !== 2) throw new Error(`${LOG_SOFTMAX}: expected a float32 [M, C] tensor.`);
+  const [rows, cols] = logits.shape;
+  const x = backend.valuesOf(logits);
+  const out = backend.allocFloat32(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      const v = x[o + j];
+      if (v > max || Number.isNaN(v)) max = v;
+      if (Number.isNaN(v)) break;
+    }
+    let sum = 0;
+    for (let j = 0; j < cols; j++) {
+      const shifted = fround(x[o + j] - max);
+      out[o + j] = shifted;
+      sum += fround(Math.exp(shifted));
+    }
+    const logSum = fround(Math.log(fround(sum)));
+    for (let j = 0; j < cols; j++) out[o + j] = fround(out[o + j] - logSum);
+  }
+  return backend.outputInfo([rows, cols], out);
+}
+
+// dx = dy - exp(y) * sum(dy) per row, with the generic gradient's roundings.
+function logSoftmaxGrad({ inputs, backend }) {
+  const { dy, y } = inputs;
+  const [rows, cols] = y.shape;
+  const g = backend.valuesOf(dy);
+  const yv = backend.valuesOf(y);
+  const out = backend.allocFloat32(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += g[o + j];
+    const total = fround(sum);
+    for (let j = 0; j < cols; j++) out[o + j] = fround(g[o + j] - fround(total * fround(Math.exp(yv[o + j]))));
+  }
+  return backend.outputInfo([rows, cols], out);
+}
+
 export const lossKernels = {
   [NLL_LOSS]: nllLoss,
   [NLL_LOSS_GRAD]: nllLossGrad,
+  [LOG_SOFTMAX]: logSoftmax,
+  [LOG_SOFTMAX_GRAD]: logSoftmaxGrad,
 };
