@@ -1,6 +1,7 @@
 // Fused optimizer updates: one pass per parameter for SGD, Adam/AdamW and RMSprop. Each step mirrors the
 // generic TF.js path op by op (one float32 rounding per op, no fused multiply-add), so the results are the same
 // numbers the generic path gives on the cpu backend. Derived scalars (bias corrections, 1 - beta) come from JS.
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -8,11 +9,9 @@
 
 namespace lnative {
 
-// Optimizer updates go parallel from parallelMin() / 16 elements (256k by default). Each reads four arrays and
-// writes three, so a second thread speeds up the update alone (MNIST MLP Adam: 0.5 s per epoch on one thread,
-// 0.25 s on two from 16k elements), but in a training step the woken OpenMP worker then spins on the second vCPU
-// and slows the main thread's next kernels: on the 2-vCPU test machine the whole epoch was 10-15 % faster with the
-// MLP's updates (at most 100k elements per parameter) on one thread (bench/native-epoch.ts, A/B interleaved).
+// Optimizer updates go parallel from parallelMin() / 16 elements (256k by default). Below that one thread is
+// faster in a training step: a woken OpenMP worker spins on the second vCPU and slows the main thread's next
+// kernels (MNIST MLP epoch on 2 vCPUs 10-15 % slower with its updates parallel from 16k, A/B interleaved).
 static bool optimParallel(int64_t len) { return len >= parallelMin() / 16; }
 
 // NaN-propagating max as plain selects (vectorizable).
@@ -50,24 +49,39 @@ struct AdamData {
   int64_t len;
 };
 
-// The Adam update with its options as template constants; arguments are copied into locals with restrict
-// pointers so the loop vectorizes.
+// Runs body(begin, end) over [0, len): split evenly across the OpenMP threads when `parallel`, else one call.
+// The update loops live in their own functions with restrict parameters: a loop inside an OpenMP region over
+// seven arrays loses `restrict`, and GCC then leaves it scalar (the MNIST MLP's Adam took 8x longer that way).
+template <class F>
+static void chunked(int64_t len, bool parallel, F body) {
+#ifdef _OPENMP
+  if (parallel) {
+#pragma omp parallel
+    {
+      const int64_t threads = omp_get_num_threads();
+      const int64_t per = (len + threads - 1) / threads;
+      const int64_t begin = std::min<int64_t>(len, per * omp_get_thread_num());
+      const int64_t end = std::min<int64_t>(len, begin + per);
+      if (begin < end) body(begin, end);
+    }
+    return;
+  }
+#endif
+  (void)parallel;
+  body(0, len);
+}
+
+// The Adam update over [begin, end) with its options as template constants, so the loop compiles without
+// branches and vectorizes.
 template <bool kMax, bool kWd, bool kL2, bool kAms, bool kFirst>
-static void adamLoop(const AdamData& a) {
-  float* __restrict outP = a.outP;
-  float* __restrict outM = a.outM;
-  float* __restrict outV = a.outV;
-  float* __restrict outMax = a.outMax;
-  const float* __restrict p0 = a.p0;
-  const float* __restrict g0 = a.g0;
-  const float* __restrict m0 = a.m0;
-  const float* __restrict v0 = a.v0;
-  const float* __restrict max0 = a.max0;
+__attribute__((noinline)) static void adamRange(float* __restrict outP, float* __restrict outM, float* __restrict outV,
+                                                float* __restrict outMax, const float* __restrict p0,
+                                                const float* __restrict g0, const float* __restrict m0,
+                                                const float* __restrict v0, const float* __restrict max0,
+                                                const AdamData& a, int64_t begin, int64_t end) {
   const float b1 = a.b1, omb1 = a.omb1, b2 = a.b2, omb2 = a.omb2, wd = a.wd, decay = a.decay;
   const float stepSize = a.stepSize, bc2 = a.bc2, eps = a.eps;
-  const int64_t len = a.len;
-#pragma omp parallel for simd schedule(static) if (optimParallel(len))
-  for (int64_t i = 0; i < len; i++) {
+  for (int64_t i = begin; i < end; i++) {
     float d = g0[i];
     if constexpr (kMax) d = -d;
     float p = p0[i];
@@ -93,6 +107,13 @@ static void adamLoop(const AdamData& a) {
     outV[i] = v;
     outP[i] = p - (m / denom) * stepSize;
   }
+}
+
+template <bool kMax, bool kWd, bool kL2, bool kAms, bool kFirst>
+static void adamLoop(const AdamData& a) {
+  chunked(a.len, optimParallel(a.len), [&](int64_t begin, int64_t end) {
+    adamRange<kMax, kWd, kL2, kAms, kFirst>(a.outP, a.outM, a.outV, a.outMax, a.p0, a.g0, a.m0, a.v0, a.max0, a, begin, end);
+  });
 }
 
 // adam(outP, outM, outV, outMax|null, param, grad, m|null, v|null, max|null, scalars, flags)
