@@ -152,6 +152,28 @@ static napi_value Adam(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+// The SGD update over [begin, end) (options as template constants, restrict parameters: see `chunked`).
+template <bool kMax, bool kWd, bool kMom, bool kNesterov, bool kBuf>
+__attribute__((noinline)) static void sgdRange(float* __restrict outP, float* __restrict outB, const float* __restrict p0,
+                                               const float* __restrict g0, const float* __restrict b0, float wd,
+                                               float mom, float omd, float lr, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; i++) {
+    float d = g0[i];
+    if constexpr (kMax) d = -d;
+    const float p = p0[i];
+    if constexpr (kWd) d = d + p * wd;
+    if constexpr (kMom) {
+      float buf;
+      if constexpr (kBuf) buf = b0[i] * mom + d * omd;
+      else buf = d;
+      outB[i] = buf;
+      if constexpr (kNesterov) d = d + buf * mom;
+      else d = buf;
+    }
+    outP[i] = p - d * lr;
+  }
+}
+
 // sgd(outP, outBuf|null, param, grad, buf|null, scalars, flags)
 // scalars: weightDecay, momentum, 1-dampening, lr
 // flags: 1 maximize, 2 weight decay != 0, 4 momentum != 0, 8 nesterov
@@ -172,19 +194,64 @@ static napi_value Sgd(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, hasMom = flags & 4, nesterov = flags & 8;
   if (hasMom && outB == nullptr) return a.fail("sgd: momentum needs an output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (optimParallel(len))
-  for (int64_t i = 0; i < len; i++) {
-    float d = maximize ? -g0[i] : g0[i];
-    const float p = p0[i];
-    if (hasWd) d = d + p * wd;
-    if (hasMom) {
-      const float buf = b0 != nullptr ? b0[i] * mom + d * omd : d;
-      outB[i] = buf;
-      d = nesterov ? d + buf * mom : buf;
-    }
-    outP[i] = p - d * lr;
-  }
+  const bool hasBuf = b0 != nullptr;
+  withFlag(maximize, [&](auto MX) { withFlag(hasWd, [&](auto WD) { withFlag(hasMom, [&](auto MOM) { withFlag(nesterov, [&](auto NES) { withFlag(hasBuf, [&](auto BUF) {
+    chunked(len, optimParallel(len), [&](int64_t begin, int64_t end) {
+      sgdRange<decltype(MX)::value, decltype(WD)::value, decltype(MOM)::value, decltype(NES)::value, decltype(BUF)::value>(
+          outP, outB, p0, g0, b0, wd, mom, omd, lr, begin, end);
+    });
+  }); }); }); }); });
   return undefinedValue(env);
+}
+
+struct RmspropData {
+  float* outP; float* outSq; float* outGa; float* outB;
+  const float* p0; const float* g0; const float* sq0; const float* ga0; const float* b0;
+  float wd, alpha, oma, eps, mom, lr;
+};
+
+// The RMSprop update over [begin, end) (options as template constants, restrict parameters: see `chunked`).
+// kState: the state buffers exist (every step after the first); otherwise each is started from zero, as the
+// generic path does on the first step.
+template <bool kMax, bool kWd, bool kCentered, bool kMom, bool kState>
+__attribute__((noinline)) static void rmspropRange(float* __restrict outP, float* __restrict outSq,
+                                                   float* __restrict outGa, float* __restrict outB,
+                                                   const float* __restrict p0, const float* __restrict g0,
+                                                   const float* __restrict sq0, const float* __restrict ga0,
+                                                   const float* __restrict b0, const RmspropData& a, int64_t begin,
+                                                   int64_t end) {
+  const float wd = a.wd, alpha = a.alpha, oma = a.oma, eps = a.eps, mom = a.mom, lr = a.lr;
+  for (int64_t i = begin; i < end; i++) {
+    float d = g0[i];
+    if constexpr (kMax) d = -d;
+    const float p = p0[i];
+    if constexpr (kWd) d = d + p * wd;
+    const float sq = (d * d) * oma;
+    float squareAvg;
+    if constexpr (kState) squareAvg = sq0[i] * alpha + sq;
+    else squareAvg = sq;
+    outSq[i] = squareAvg;
+    float avg;
+    if constexpr (kCentered) {
+      float gradAvg;
+      if constexpr (kState) gradAvg = ga0[i] * alpha + d * oma;
+      else gradAvg = d * oma;
+      outGa[i] = gradAvg;
+      avg = std::sqrt(squareAvg - gradAvg * gradAvg);
+    } else {
+      avg = std::sqrt(squareAvg);
+    }
+    avg = avg + eps;
+    if constexpr (kMom) {
+      float buf;
+      if constexpr (kState) buf = b0[i] * mom + d / avg;
+      else buf = d / avg;
+      outB[i] = buf;
+      outP[i] = p - buf * lr;
+    } else {
+      outP[i] = p - (d / avg) * lr;
+    }
+  }
 }
 
 // rmsprop(outP, outSq, outGradAvg|null, outBuf|null, param, grad, sq|null, gradAvg|null, buf|null, scalars, flags)
@@ -213,31 +280,46 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
   const bool maximize = flags & 1, hasWd = flags & 2, centered = flags & 4, hasMom = flags & 8;
   if ((centered && outGa == nullptr) || (hasMom && outB == nullptr)) return a.fail("rmsprop: missing output buffer");
   const int64_t len = static_cast<int64_t>(n);
-#pragma omp parallel for schedule(static) if (optimParallel(len))
-  for (int64_t i = 0; i < len; i++) {
-    float d = maximize ? -g0[i] : g0[i];
-    const float p = p0[i];
-    if (hasWd) d = d + p * wd;
-    const float sq = (d * d) * oma;
-    const float squareAvg = sq0 != nullptr ? sq0[i] * alpha + sq : sq;
-    outSq[i] = squareAvg;
-    float avg;
-    if (centered) {
-      const float gradAvg = ga0 != nullptr ? ga0[i] * alpha + d * oma : d * oma;
-      outGa[i] = gradAvg;
-      avg = std::sqrt(squareAvg - gradAvg * gradAvg);
-    } else {
-      avg = std::sqrt(squareAvg);
+  const bool hasSq = sq0 != nullptr, hasGa = ga0 != nullptr, hasBuf = b0 != nullptr;
+  const bool allState = hasSq && (!centered || hasGa) && (!hasMom || hasBuf);
+  const bool noState = !hasSq && (!centered || !hasGa) && (!hasMom || !hasBuf);
+  if (!allState && !noState) {
+    // Some state buffers but not all (state loaded from elsewhere): each missing one starts from zero.
+    for (int64_t i = 0; i < len; i++) {
+      float d = maximize ? -g0[i] : g0[i];
+      const float p = p0[i];
+      if (hasWd) d = d + p * wd;
+      const float sq = (d * d) * oma;
+      const float squareAvg = hasSq ? sq0[i] * alpha + sq : sq;
+      outSq[i] = squareAvg;
+      float avg;
+      if (centered) {
+        const float gradAvg = hasGa ? ga0[i] * alpha + d * oma : d * oma;
+        outGa[i] = gradAvg;
+        avg = std::sqrt(squareAvg - gradAvg * gradAvg);
+      } else {
+        avg = std::sqrt(squareAvg);
+      }
+      avg = avg + eps;
+      if (hasMom) {
+        const float buf = hasBuf ? b0[i] * mom + d / avg : d / avg;
+        outB[i] = buf;
+        outP[i] = p - buf * lr;
+      } else {
+        outP[i] = p - (d / avg) * lr;
+      }
     }
-    avg = avg + eps;
-    if (hasMom) {
-      const float buf = b0 != nullptr ? b0[i] * mom + d / avg : d / avg;
-      outB[i] = buf;
-      outP[i] = p - buf * lr;
-    } else {
-      outP[i] = p - (d / avg) * lr;
-    }
+    return undefinedValue(env);
   }
+  const RmspropData data{outP, outSq, outGa, outB, p0, g0, sq0, ga0, b0, wd, alpha, oma, eps, mom, lr};
+  withFlag(maximize, [&](auto MX) { withFlag(hasWd, [&](auto WD) { withFlag(centered, [&](auto C) { withFlag(hasMom, [&](auto MOM) {
+    withFlag(allState, [&](auto STATE) {
+      chunked(len, optimParallel(len), [&](int64_t begin, int64_t end) {
+        rmspropRange<decltype(MX)::value, decltype(WD)::value, decltype(C)::value, decltype(MOM)::value, decltype(STATE)::value>(
+            outP, outSq, outGa, outB, p0, g0, sq0, ga0, b0, data, begin, end);
+      });
+    });
+  }); }); }); });
   return undefinedValue(env);
 }
 
